@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from latido.api.urls import urlpatterns as api_urls
+
+urlpatterns = [
+    path("", include("latido.accounts.urls")),
+    path("agent/", include("latido.tickets.urls")),
+    path("portal/", include("latido.portal.urls")),
+    path("api/v1/", include(api_urls)),
+    path("django-admin/", admin.site.urls),
+]

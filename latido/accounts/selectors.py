@@ -1,0 +1,43 @@
+"""Reads for people and teams."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from latido.accounts.models import ApiToken, Team, User
+from latido.accounts.roles import Perm
+
+
+def user_for_token(*, raw: str) -> User | None:
+    """The active user owning this unrevoked token, or None."""
+    if not raw or not raw.startswith("lat_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=ApiToken.hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def team_ids_for(*, user: User) -> set[int]:
+    """Teams whose tickets this user works: memberships, plus led and managed teams."""
+    if not user.is_authenticated or not user.is_agent:
+        return set()
+    q = Q(members=user)
+    if user.can(Perm.SEE_LED_TEAMS):
+        q |= Q(lead=user) | Q(managers=user)
+    return set(Team.objects.filter(q).values_list("id", flat=True).distinct())
+
+
+def teams_visible_for(*, user: User) -> QuerySet[Team]:
+    """Teams the user may see: all for those who see every ticket, else their own."""
+    if user.can(Perm.SEE_ALL):
+        return Team.objects.all()
+    return Team.objects.filter(id__in=team_ids_for(user=user))

@@ -1,0 +1,48 @@
+"""The event pipeline: after a change commits, run the handlers listed in settings, in order.
+
+Services call `publish` inside their transaction. With the database task backend the job row
+is written in that same transaction (an outbox: the change and its follow-up commit together);
+other backends enqueue right after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+def handlers() -> list[Callable[[list[int]], None]]:
+    return [import_string(path) for path in settings.LATIDO_EVENT_PIPELINE]
+
+
+def publish(event_ids: Iterable[int]) -> None:
+    """Schedule the pipeline for these TicketEvent ids once the current transaction commits."""
+    from latido.core.tasks import run_event_pipeline
+
+    ids = [int(i) for i in event_ids]
+    if not ids:
+        return
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend.startswith("django_tasks_db."):
+        run_event_pipeline.enqueue(ids)
+    else:
+        transaction.on_commit(lambda: run_event_pipeline.enqueue(ids))
+
+
+def run(event_ids: list[int]) -> None:
+    """Run each handler once for these events; one failing handler does not stop the rest."""
+    failure: Exception | None = None
+    for handler in handlers():
+        try:
+            handler(event_ids)
+        except Exception as exc:
+            logger.exception("event pipeline handler %s failed", handler)
+            failure = failure or exc
+    if failure is not None:
+        raise failure

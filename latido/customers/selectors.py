@@ -1,0 +1,52 @@
+"""Reads for contacts and organizations, always through the actor."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from latido.accounts.models import User
+from latido.accounts.roles import Perm
+from latido.core.errors import NotFound
+from latido.customers.models import Contact, Organization
+
+
+def contacts_visible_for(*, actor: User) -> QuerySet[Contact]:
+    """Agents see customer records; customers see only their own contact."""
+    qs = Contact.objects.select_related("organization").prefetch_related("identities")
+    if actor.can(Perm.CONTACT_VIEW):
+        return qs
+    if actor.is_authenticated and actor.is_customer:
+        return qs.filter(user=actor)
+    return qs.none()
+
+
+def contact_get_for(*, actor: User, contact_id: int) -> Contact:
+    """A contact the actor may see, else NotFound."""
+    contact = contacts_visible_for(actor=actor).filter(id=contact_id).first()
+    if contact is None:
+        raise NotFound(_("Contact not found."))
+    return contact
+
+
+def contacts_search(*, actor: User, q: str = "") -> QuerySet[Contact]:
+    qs = contacts_visible_for(actor=actor)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(identities__value__icontains=q)).distinct()
+    return qs
+
+
+def organizations_visible_for(*, actor: User) -> QuerySet[Organization]:
+    """Agents see every organization; a customer sees only their own."""
+    if actor.can(Perm.CONTACT_VIEW):
+        return Organization.objects.all()
+    if actor.is_authenticated and actor.is_customer:
+        return Organization.objects.filter(contacts__user=actor)
+    return Organization.objects.none()
+
+
+def organization_get_for(*, actor: User, organization_id: int) -> Organization:
+    org = organizations_visible_for(actor=actor).filter(id=organization_id).first()
+    if org is None:
+        raise NotFound(_("Organization not found."))
+    return org
