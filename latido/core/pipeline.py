@@ -28,7 +28,7 @@ def publish(event_ids: Iterable[int]) -> None:
     ids = [int(i) for i in event_ids]
     if not ids:
         return
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])  # type: ignore[index]
     if backend.startswith("django_tasks_db."):
         run_event_pipeline.enqueue(ids)
     else:

@@ -33,7 +33,9 @@ def normalize_identity(kind: str, value: str) -> str:
     return value
 
 
-def organization_create(*, name: str, domain: str = "", shares_tickets: bool = False) -> Organization:
+def organization_create(
+    *, name: str, domain: str = "", shares_tickets: bool = False
+) -> Organization:
     """Create an organization with a unique name."""
     name = (name or "").strip()
     if not name:

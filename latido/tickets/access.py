@@ -26,7 +26,7 @@ def ticket_visibility_q(actor: User | AnonymousUser | None) -> Q | None:
         if contact is None:
             return None
         q = Q(requester_id=contact.pk)
-        if contact.organization_id and contact.organization.shares_tickets:
+        if contact.organization is not None and contact.organization.shares_tickets:
             q |= Q(organization_id=contact.organization_id)
         return q
     if actor.role == Role.COLLABORATOR:

@@ -7,6 +7,7 @@ from latido.accounts.models import Queue, User
 from latido.accounts.roles import Perm, Tier
 from latido.core import pipeline
 from latido.core.errors import PermissionDenied, ValidationError
+from latido.tickets.access import require_visible
 from latido.tickets.enums import Channel, EventType, Status
 from latido.tickets.models import Ticket
 from latido.tickets.services.common import add_event, add_message, lock_ticket, save_ticket
@@ -19,6 +20,7 @@ def _move_tier(
     *, ticket: Ticket, actor: User | None, to_tier: int, note: str, reason: str,
     expected_version: int | None, upward: bool,
 ) -> Ticket:
+    require_visible(actor, ticket.pk)
     if actor is not None and not actor.can(Perm.TICKET_ESCALATE):
         raise PermissionDenied(_("You are not allowed to escalate tickets."))
     if to_tier not in Tier.values:
@@ -50,7 +52,9 @@ def _move_tier(
             "previous_assignee": previous_assignee,
         })]
         t.tier = to_tier
-        t.queue = Queue.objects.filter(team_id=t.team_id, tier=to_tier).first()
+        t.queue = (
+            Queue.objects.filter(team_id=t.team_id, tier=to_tier).first() if t.team_id else None
+        )
         changed = ["tier", "queue", "assignee"]
         if previous_assignee is not None:
             events.append(add_event(t, EventType.ASSIGNED, actor=actor, data={

@@ -18,6 +18,7 @@ def ticket_link(
     *, ticket: Ticket, actor: User | None, other: Ticket, kind: str = LinkKind.RELATED
 ) -> TicketLink:
     """Link two visible tickets (e.g. an incident to its underlying problem); idempotent."""
+    require_visible(actor, ticket.pk)
     if actor is not None and not actor.can(Perm.TICKET_LINK):
         raise PermissionDenied(_("You are not allowed to link tickets."))
     if kind not in LinkKind.values:
@@ -47,6 +48,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User | None) -> Ticke
     The source keeps its own messages and events (KPIS G4); the target gets a note
     and the source requester follows the target's conversation through the link.
     """
+    require_visible(actor, source.pk)
     if actor is not None and not actor.can(Perm.TICKET_LINK):
         raise PermissionDenied(_("You are not allowed to merge tickets."))
     if source.pk == target.pk:
@@ -82,6 +84,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User | None) -> Ticke
 
 def ticket_invite(*, ticket: Ticket, actor: User | None, collaborator: User) -> None:
     """Invite someone from another department to read the ticket and write notes."""
+    require_visible(actor, ticket.pk)
     if actor is not None and not actor.can(Perm.TICKET_INVITE):
         raise PermissionDenied(_("You are not allowed to invite collaborators."))
     if collaborator.role != Role.COLLABORATOR:

@@ -8,6 +8,7 @@ from latido.accounts.roles import Perm
 from latido.core import pipeline
 from latido.core.errors import PermissionDenied, ValidationError
 from latido.customers.models import Contact
+from latido.tickets.access import require_visible
 from latido.tickets.attachments import UploadLike, check_uploads
 from latido.tickets.enums import Channel, EventType, Status
 from latido.tickets.models import Message, Ticket
@@ -37,6 +38,7 @@ def ticket_reply(
     a closed ticket takes no more replies.
     """
     _check_body(body)
+    require_visible(actor, ticket.pk)
     if actor is not None and not actor.is_customer:
         if not actor.can(Perm.TICKET_REPLY):
             raise PermissionDenied(_("You are not allowed to reply publicly."))
@@ -60,6 +62,7 @@ def ticket_reply(
         )
         events = [add_event(locked, EventType.REPLY, actor=actor, message=message,
                             data={"channel": channel, "public": True})]
+        new_status: str | None
         if from_customer:
             new_status = Status.OPEN if locked.status in (
                 Status.PENDING, Status.SOLVED, Status.ON_HOLD) else None
@@ -79,6 +82,7 @@ def ticket_note(
 ) -> Message:
     """Add an internal note, never shown to customers."""
     _check_body(body)
+    require_visible(actor, ticket.pk)
     if actor is not None and not actor.can(Perm.TICKET_NOTE):
         raise PermissionDenied(_("You are not allowed to write internal notes."))
     uploads = check_uploads(attachments)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +11,7 @@ from latido.accounts.roles import Perm, Role
 from latido.accounts.selectors import team_ids_for
 from latido.core import pipeline
 from latido.core.errors import PermissionDenied, ValidationError
+from latido.tickets.access import require_visible
 from latido.tickets.enums import SOLVED_STATES, EventType, Priority, Status, TicketType
 from latido.tickets.models import Category, Ticket, TicketEvent
 from latido.tickets.services.common import add_event, lock_ticket, save_ticket
@@ -35,13 +36,14 @@ def apply_status(ticket: Ticket, *, actor: User | None, status: str) -> TicketEv
 def ticket_update(
     *, ticket: Ticket, actor: User | None, expected_version: int | None,
     status: str | None = None, priority: int | None = None, type: str | None = None,
-    category: Category | None | bool = False, subject: str | None = None,
+    category: Category | None | Literal[False] = False, subject: str | None = None,
     tags: list[str] | None = None, fields: dict[str, Any] | None = None,
 ) -> Ticket:
     """Change properties; each change is its own event with before and after values.
 
     `category=False` means "leave unchanged", `None` clears it.
     """
+    require_visible(actor, ticket.pk)
     if actor is not None and not actor.can(Perm.TICKET_UPDATE):
         raise PermissionDenied(_("You are not allowed to change tickets."))
     with transaction.atomic():
@@ -66,7 +68,6 @@ def ticket_update(
             t.type = type
             changed.append("type")
         if category is not False and (category.pk if category else None) != t.category_id:
-            assert category is None or isinstance(category, Category)
             events.append(add_event(t, EventType.CATEGORY, actor=actor, data={
                 "from": t.category_id, "to": category.pk if category else None}))
             t.category = category
@@ -118,6 +119,7 @@ def ticket_assign(
     expected_version: int | None = None,
 ) -> Ticket:
     """Assign to an agent of the ticket's team (or unassign); a change of hands is counted."""
+    require_visible(actor, ticket.pk)
     if actor is not None and not actor.can(Perm.TICKET_ASSIGN):
         raise PermissionDenied(_("You are not allowed to assign tickets."))
     with transaction.atomic():
