@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,7 +29,10 @@ def user_create(
         raise ValidationError(_("A user with this email already exists."), code="duplicate")
     user = User(
         email=email, username=email, display_name=name, role=role, language=language,
-        time_zone=time_zone, is_staff=is_superuser, is_superuser=is_superuser,
+        time_zone=time_zone,
+        # Administrators configure the system in the Django admin as well.
+        is_staff=is_superuser or role == Role.ADMIN,
+        is_superuser=is_superuser or role == Role.ADMIN,
     )
     if password:
         user.set_password(password)
@@ -85,3 +91,14 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
     )
     if not updated:
         raise NotFound(_("Token not found."))
+
+
+def user_set_preferences(*, user: User, language: str, time_zone: str) -> User:
+    """Save the user's language ('' follows the browser) and a known IANA time zone."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."), code="bad_language")
+    if time_zone not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone."), code="bad_time_zone")
+    user.language, user.time_zone = language, time_zone
+    user.save(update_fields=["language", "time_zone"])
+    return user
