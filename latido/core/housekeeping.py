@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tasks import task
 
+from latido.core.task_backends import uses_database_backend
+
 TASK_RESULT_MAX_AGE_DAYS = 14
-
-
-def uses_database_backend() -> bool:
-    return str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db.")
 
 
 @task()

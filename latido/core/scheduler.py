@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 
 from latido.core.models import Lease, PeriodicJobState
+from latido.core.task_backends import uses_database_backend
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def lease_release(*, name: str, holder: str) -> None:
 def _enqueue(job: PeriodicJob) -> None:
     """Enqueue inside the claim's transaction for the database backend, else after commit."""
     task = import_string(job.task)
-    if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db."):
+    if uses_database_backend():
         task.enqueue(**job.kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(**job.kwargs))
@@ -163,9 +163,13 @@ class Scheduler:
                     break
                 self.stop_event.wait(self.interval)
         finally:
-            if self.is_leader:
-                lease_release(name=self.lease_name, holder=self.holder)
-                self.is_leader = False
+            self.release()
+
+    def release(self) -> None:
+        """Give the lease up if held, so another scheduler takes over at once."""
+        if self.is_leader:
+            lease_release(name=self.lease_name, holder=self.holder)
+            self.is_leader = False
 
     def stop(self) -> None:
         self.stop_event.set()
