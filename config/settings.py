@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "latido.routing",
     "latido.portal",
     "latido.api",
+    "latido.demo",
 ]
 
 MIDDLEWARE = [
