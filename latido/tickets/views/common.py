@@ -1,0 +1,70 @@
+"""Helpers shared by the agent pages: who may enter, error mapping, safe downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+
+from latido.accounts.models import User
+from latido.accounts.roles import Perm
+from latido.tickets.models import Attachment
+
+View = Callable[..., HttpResponseBase]
+
+
+def actor_of(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def may_enter_agent_pages(user: User) -> bool:
+    """Support staff, and collaborators of other departments (for the tickets they are on)."""
+    return user.is_active and (user.can(Perm.TICKET_WORK) or user.can(Perm.TICKET_NOTE))
+
+
+def agent_required(view: View) -> View:
+    """Anonymous visitors go to sign in; customers get the same 404 as a missing page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_enter_agent_pages(actor_of(request)):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """Redirect after a successful POST, so reloading does not send it again."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def attachment_response(att: Attachment) -> FileResponse:
+    """Always a download, never rendered by the browser: no sniffing, no scripts."""
+    response = FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.filename,
+        content_type=att.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def is_partial(request: HttpRequest, target: str) -> bool:
+    """An htmx request that only wants the element `target` re-rendered."""
+    htmx = getattr(request, "htmx", None)
+    if not htmx:
+        return False
+    return not htmx.history_restore_request and htmx.target == target
