@@ -41,3 +41,8 @@ def teams_visible_for(*, user: User) -> QuerySet[Team]:
     if user.can(Perm.SEE_ALL):
         return Team.objects.all()
     return Team.objects.filter(id__in=team_ids_for(user=user))
+
+
+def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (revoked ones included, secrets never)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from latido.core.errors import ValidationError
 
@@ -37,6 +39,24 @@ def _decode(cursor: str) -> tuple[Any, int]:
         raise ValidationError("The cursor is not valid.", code="bad_cursor") from exc
 
 
+_MAX_INT = 2**63 - 1
+
+
+def _checked(qs: QuerySet[Any], field: str, value: Any, pk: int) -> tuple[Any, int]:
+    """Refuse a cursor whose value does not fit the sort field (forged or from another sort)."""
+    try:
+        value = qs.model._meta.get_field(field).to_python(value)
+        if value is None:
+            raise ValueError(value)
+        if abs(pk) > _MAX_INT or (isinstance(value, int) and abs(value) > _MAX_INT):
+            raise ValueError(pk)
+        if isinstance(value, datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value, UTC)
+        return value, pk
+    except (ValueError, TypeError, DjangoValidationError) as exc:
+        raise ValidationError("The cursor is not valid.", code="bad_cursor") from exc
+
+
 def keyset_page(qs: QuerySet[Any], *, sort: str, cursor: str | None, limit: int) -> Page:
     """Return one page ordered by `sort` (a field, '-' for descending) then by id."""
     descending = sort.startswith("-")
@@ -44,7 +64,7 @@ def keyset_page(qs: QuerySet[Any], *, sort: str, cursor: str | None, limit: int)
     order = (f"-{field}", "-id") if descending else (field, "id")
     qs = qs.order_by(*order)
     if cursor:
-        value, pk = _decode(cursor)
+        value, pk = _checked(qs, field, *_decode(cursor))
         if descending:
             qs = qs.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "id__lt": pk}))
         else:

@@ -111,7 +111,7 @@ def ticket_list(
 
 def parse_reference(ref: str | int) -> int:
     match = _REF_RE.match(str(ref).strip())
-    if not match:
+    if not match or len(match.group(1)) > 18:  # beyond a 64-bit id: cannot exist
         raise NotFound(_("Ticket not found."))
     return int(match.group(1))
 
