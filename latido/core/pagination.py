@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from latido.core.errors import ValidationError
 
@@ -36,7 +37,7 @@ def _decode(cursor: str) -> tuple[Any, int]:
             value = datetime.fromisoformat(value["dt"])
         return value, int(pk)
     except (ValueError, TypeError, KeyError) as exc:
-        raise ValidationError("The cursor is not valid.", code="bad_cursor") from exc
+        raise ValidationError(_("The cursor is not valid."), code="bad_cursor") from exc
 
 
 _MAX_INT = 2**63 - 1
@@ -54,7 +55,7 @@ def _checked(qs: QuerySet[Any], field: str, value: Any, pk: int) -> tuple[Any, i
             value = timezone.make_aware(value, UTC)
         return value, pk
     except (ValueError, TypeError, DjangoValidationError) as exc:
-        raise ValidationError("The cursor is not valid.", code="bad_cursor") from exc
+        raise ValidationError(_("The cursor is not valid."), code="bad_cursor") from exc
 
 
 def keyset_page(qs: QuerySet[Any], *, sort: str, cursor: str | None, limit: int) -> Page:
