@@ -223,3 +223,19 @@ def test_csrf_is_enforced_on_the_new_request_form(world):
     response = client.post("/portal/new/", {"subject": "Hi", "description": "No token"})
     assert response.status_code == 403
     assert Ticket.objects.count() == before
+
+
+def test_list_pages_by_cursor(world):
+    from latido.tickets.services import ticket_create
+
+    created = [ticket_create(actor=world.customer_a, requester=world.contact_a,
+                             subject=f"Request {i}", body="Body", channel="portal")
+               for i in range(22)]
+    client = client_for(world, "customer_a")
+    first = client.get("/portal/").content.decode()
+    expected = [t.reference for t in reversed([world.ticket, *created])]
+    assert listed(first) == expected[:20]
+    next_link = re.search(r'rel="next" href="\?(cursor=[^"]+)"', first).group(1)
+    second = client.get(f"/portal/?{next_link}").content.decode()
+    assert listed(second) == expected[20:]
+    assert 'rel="next"' not in second

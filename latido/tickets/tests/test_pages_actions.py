@@ -199,3 +199,17 @@ def test_csrf_is_enforced_on_agent_forms(world):
     response = client.post(url(world.ticket, "note"),
                            {"body": "with token", "csrfmiddlewaretoken": token})
     assert response.status_code == 303
+
+
+def test_closed_ticket_takes_no_agent_reply(world):
+    ticket_update(ticket=world.ticket, actor=world.tier1, expected_version=None,
+                  status=Status.CLOSED)
+    client = client_for(world, "tier1")
+    page = client.get(f"/agent/tickets/{world.ticket.reference}/").content.decode()
+    assert "This ticket is closed and takes no more replies." in page
+    assert url(world.ticket, "reply") not in page
+    before = state(world.ticket)
+    response = client.post(url(world.ticket, "reply"), {"body": "One more thing"})
+    assert response.status_code == 400
+    assert "This ticket is closed. Please open a new request." in response.content.decode()
+    assert state(world.ticket) == before
