@@ -17,6 +17,7 @@ else:
 from config.settings import *  # noqa: E402, F403
 from config.settings import DATABASES  # noqa: E402
 
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # the live server must not keep the test DB open
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ""}
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
