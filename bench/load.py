@@ -22,6 +22,7 @@ import ipaddress
 import json
 import math
 import multiprocessing as mp
+import os
 import re
 import sys
 import threading
@@ -34,7 +35,13 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.procinfo import server_memory, server_pids  # noqa: E402
+from bench.procinfo import (  # noqa: E402
+    cpu_seconds,
+    cpu_used,
+    pids_with_cmdline,
+    server_memory,
+    server_pids,
+)
 
 SCENARIOS = ("create", "queue", "ticket", "list")
 MAX_SECONDS = 600
@@ -157,6 +164,7 @@ class Result:
     statuses: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
     first_error: str = ""
+    sent: int = 0  # every request, warm-up included
 
 
 async def _client(plan: Plan, k: int, start: float, deadline: float, budget: list[int],
@@ -177,6 +185,8 @@ async def _client(plan: Plan, k: int, start: float, deadline: float, budget: lis
             conn.close()
             status, payload = 0, repr(exc).encode()
         t1 = time.perf_counter()
+        with counter.get_lock():
+            counter.value += 1
         if t0 < start:
             continue  # warm-up: connections, caches, JIT-free but cold buffers
         key = str(status)
@@ -187,8 +197,6 @@ async def _client(plan: Plan, k: int, start: float, deadline: float, budget: lis
             result.errors += 1
             if not result.first_error:
                 result.first_error = f"{status}: {payload[:300].decode('utf-8', 'replace')}"
-        with counter.get_lock():
-            counter.value += 1
     conn.close()
 
 
@@ -245,7 +253,7 @@ def run(plan: Plan, *, concurrency: int, seconds: float, warmup: float, processe
                 p.join()
     finally:
         stop.set()
-    merged = Result(elapsed=max(p.elapsed for p in parts))
+    merged = Result(elapsed=max(p.elapsed for p in parts), sent=counter.value)
     for part in parts:
         merged.latencies_ms += part.latencies_ms
         merged.errors += part.errors
@@ -340,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-requests", type=int, default=2_000_000)
     p.add_argument("--server-pid", type=int, action="append",
                    help="server process to measure (default: whoever listens on the port)")
+    p.add_argument("--db-name", help="also count the CPU of PostgreSQL backends of this "
+                   "database (default: db_name from --info)")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
     if not (1 <= args.concurrency <= 1024 and 0 < args.seconds <= MAX_SECONDS
@@ -352,18 +362,31 @@ def main(argv: list[str] | None = None) -> int:
         plan.scenario, plan.path, plan.expect = args.scenario, args.path, (200, 404)
     pids = args.server_pid or server_pids(plan.port)
     before = server_memory(pids)
+    db_name = args.db_name or info.get("db_name")
+    db_pids = pids_with_cmdline(f" {db_name} ") if db_name else []
+    cpu_before = (cpu_seconds(pids), cpu_seconds(db_pids), time.process_time())
     print(f"{args.scenario}: {args.concurrency} clients for {args.seconds}s "
           f"(+{args.warmup}s warm-up) on {plan.path}; server pids {pids}", file=sys.stderr)
     result = run(plan, concurrency=args.concurrency, seconds=args.seconds, warmup=args.warmup,
                  processes=args.processes, max_requests=args.max_requests,
                  progress=not args.quiet)
     after = server_memory(pids)
+    db_pids = pids_with_cmdline(f" {db_name} ") if db_name else []
+    handled = max(1, result.sent)  # warm-up included: its CPU is in the samples too
+    cpu = {  # CPU milliseconds per request: what the machine must pay for each one
+        "server": cpu_used(cpu_before[0], cpu_seconds(pids)),
+        "database": cpu_used(cpu_before[1], cpu_seconds(db_pids)) if db_name else None,
+        "load_generator": time.process_time() - cpu_before[2] if args.processes == 1 else None,
+    }
     summary = {
         "scenario": args.scenario, "concurrency": args.concurrency,
         "seconds": round(result.elapsed, 2), "path": plan.path.split("?")[0]
         if args.scenario != "list" else plan.path,
         **summarize(result.latencies_ms, errors=result.errors, elapsed=result.elapsed),
         "statuses": result.statuses, "processes": args.processes,
+        "cpu_ms_per_request": {k: round(v * 1000 / handled, 2) if v is not None else None
+                               for k, v in cpu.items()},
+        "load_average": os.getloadavg()[0],
         "server_rss_mb_before": before, "server_rss_mb": after,
         "worker_rss_max_mb": max((float(str(m["rss_mb"])) for m in after.values()
                                   if m["worker"]), default=None),

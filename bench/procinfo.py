@@ -70,3 +70,38 @@ def server_memory(pids: list[int]) -> dict[str, dict[str, object]]:
             "worker": int(st.get("PPid", "0")) in statuses or len(pids) == 1,
         }
     return out
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far (missing ones are left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return out
+
+
+def pids_with_cmdline(fragment: str) -> list[int]:
+    """Processes whose command line contains `fragment`, e.g. PostgreSQL backends of one
+    database, whose process title names it."""
+    pids: list[int] = []
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                "utf-8", "replace")
+        except OSError:
+            continue
+        if fragment in cmdline:
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two samples by the processes present in both or born since."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
