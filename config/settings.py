@@ -105,6 +105,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA foreign_keys=ON;"
         ),
     }
+elif _db["ENGINE"] == "django.db.backends.postgresql" and _env_bool("DB_POOL", True):
+    # Under ASGI every request runs in its own thread, so persistent per-thread connections
+    # pile up until PostgreSQL refuses clients; a per-process pool bounds and reuses them.
+    _db["CONN_MAX_AGE"] = 0
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2, "max_size": int(_env("DB_POOL_SIZE", "8")), "timeout": 10,
+    }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
