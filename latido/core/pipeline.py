@@ -8,13 +8,18 @@ other backends enqueue right after commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+
+# Event ids collected by `batched()` in this thread / task; None when not batching.
+_batch: ContextVar[list[int] | None] = ContextVar("latido_pipeline_batch", default=None)
 
 
 def handlers() -> list[Callable[[list[int]], None]]:
@@ -28,11 +33,34 @@ def publish(event_ids: Iterable[int]) -> None:
     ids = [int(i) for i in event_ids]
     if not ids:
         return
+    batch = _batch.get()
+    if batch is not None:
+        batch.extend(ids)
+        return
     backend = str(settings.TASKS["default"]["BACKEND"])  # type: ignore[index]
     if backend.startswith("django_tasks_db."):
         run_event_pipeline.enqueue(ids)
     else:
         transaction.on_commit(lambda: run_event_pipeline.enqueue(ids))
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Publish everything published inside as one pipeline run when the block ends.
+
+    For bulk loads (the demo, imports): thousands of changes make one task instead of one
+    each; handlers still see every event once. Nothing is published if the block raises.
+    """
+    if _batch.get() is not None:  # already batching: the outer block publishes
+        yield
+        return
+    collected: list[int] = []
+    token = _batch.set(collected)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    publish(collected)
 
 
 def run(event_ids: list[int]) -> None:
