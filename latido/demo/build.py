@@ -72,6 +72,7 @@ def _build_cast(password: str) -> Cast:
         users[member.email] = user_create(
             email=member.email, password=password if signs_in else None, role=member.role,
             name=member.name, language=member.language,
+            is_superuser=member.role == Role.ADMIN,  # may open the configuration site too
         )
     teams = {}
     for slug, name in TEAMS.items():
