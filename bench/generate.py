@@ -84,14 +84,41 @@ def _extra_columns(table: str) -> tuple[tuple[str, ...], str]:
     return tuple(names), "".join("\t" + v for v in values)
 
 
-def _produce(queue: Any, kwargs: dict[str, Any]) -> None:
-    """Producer process: simulate and format; put (tickets, {table: bytes}) then None."""
+def _copy_batches(kwargs: dict[str, Any]) -> Iterator[tuple[int, dict[str, bytes]]]:
+    """(tickets, {table: COPY text}) per batch."""
     lines = {t: pgcopy.row_formatter(MODELS[t], COLUMNS[t], _extra_columns(t)[1])
              for t in COLUMNS}
     for b in _batches(**kwargs, stamp=pgcopy.Stamp()):
-        queue.put((b.tickets, {t: pgcopy.copy_text(rows, lines[t])
-                               for t, rows in b.rows.items() if rows}))
+        yield b.tickets, {t: pgcopy.copy_text(rows, lines[t]) for t, rows in b.rows.items()
+                          if rows}
+
+
+def _produce(queue: Any, kwargs: dict[str, Any]) -> None:
+    """Producer process: put each batch on the queue, then None."""
+    for item in _copy_batches(kwargs):
+        queue.put(item)
     queue.put(None)
+
+
+def _produced(kwargs: dict[str, Any]) -> Iterator[tuple[int, dict[str, bytes]]]:
+    """Batches from a forked producer, so formatting overlaps PostgreSQL's work; inline when
+    already inside a transaction (tests), where the connection cannot be closed for a fork.
+    Call it before opening the load's transaction: the producer starts right away."""
+    if connection.in_atomic_block:
+        return _copy_batches(kwargs)
+    connection.close()  # the producer is forked: it must not share our socket
+    queue: Any = mp.get_context("fork").Queue(maxsize=3)
+    producer = mp.get_context("fork").Process(target=_produce, args=(queue, kwargs), daemon=True)
+    producer.start()
+
+    def drain() -> Iterator[tuple[int, dict[str, bytes]]]:
+        while (item := queue.get()) is not None:
+            yield item
+        producer.join()
+        if producer.exitcode:
+            raise SystemExit(f"bench: the producer failed (exit {producer.exitcode}).")
+
+    return drain()
 
 
 def _load_postgres(kwargs: dict[str, Any], fast: bool, bar: Any) -> dict[str, float]:
@@ -99,10 +126,7 @@ def _load_postgres(kwargs: dict[str, Any], fast: bool, bar: Any) -> dict[str, fl
     tables = [MODELS[t]._meta.db_table for t in COLUMNS]
     columns = {t: (*(MODELS[t]._meta.get_field(c).column for c in COLUMNS[t]),
                    *_extra_columns(t)[0]) for t in COLUMNS}
-    connection.close()  # the producer is forked: it must not share our socket
-    queue: Any = mp.get_context("fork").Queue(maxsize=3)
-    producer = mp.get_context("fork").Process(target=_produce, args=(queue, kwargs), daemon=True)
-    producer.start()
+    batches = _produced(kwargs)
     phases: dict[str, float] = {}
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -113,14 +137,10 @@ def _load_postgres(kwargs: dict[str, Any], fast: bool, bar: Any) -> dict[str, fl
         for sql in drop:
             cursor.execute(sql)
         raw = cursor.cursor  # the psycopg cursor, for COPY
-        while (item := queue.get()) is not None:
-            count, data = item
+        for count, data in batches:
             for table, payload in data.items():
                 pgcopy.copy_into(raw, MODELS[table]._meta.db_table, columns[table], payload)
             bar.update(count)
-        producer.join()
-        if producer.exitcode:
-            raise SystemExit(f"bench: the producer failed (exit {producer.exitcode}).")
         bar.close()
         phases["copy_seconds"] = time.monotonic() - started
         for sql in tqdm(create, desc="indexes and keys", unit="stmt", file=sys.stderr):
@@ -149,6 +169,9 @@ def _load_portable(kwargs: dict[str, Any], bar: Any) -> None:
 def _finish_postgres() -> None:
     pgcopy.reset_sequences(connection, list(MODELS.values()))
     with connection.cursor() as cursor:
+        if connection.in_atomic_block:  # tests: VACUUM cannot run in a transaction
+            cursor.execute("ANALYZE")
+            return
         for model in MODELS.values():
             cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
         cursor.execute("ANALYZE")

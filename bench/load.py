@@ -133,6 +133,7 @@ class Plan:
     requester_ids: list[int] = field(default_factory=list)
     team_id: int | None = None
     expect: tuple[int, ...] = (200,)
+    per_connection: int = 100
 
     def request(self, n: int) -> tuple[bytes, bytes]:
         body = b""
@@ -171,6 +172,7 @@ async def _client(plan: Plan, k: int, start: float, deadline: float, budget: lis
                   result: Result, counter: Any) -> None:
     conn = HttpConnection(plan.host, plan.port)
     n = k * 1_000_000
+    on_this_connection = 0
     while budget[0] > 0:
         now = time.perf_counter()
         if now >= deadline:
@@ -178,6 +180,12 @@ async def _client(plan: Plan, k: int, start: float, deadline: float, budget: lis
         budget[0] -= 1
         n += 1
         head, body = plan.request(n)
+        if on_this_connection >= plan.per_connection:
+            # A fresh connection now and then lets the kernel hand it to whichever worker
+            # accepts first, so one busy worker does not keep every client for the whole run.
+            conn.close()
+            on_this_connection = 0
+        on_this_connection += 1
         t0 = time.perf_counter()
         try:
             status, payload = await conn.request(head, body)
@@ -344,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--list-query", default="limit=25")
     p.add_argument("--path", help="GET this path instead of the scenario's own (e.g. a baseline)")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds sent but not measured")
+    p.add_argument("--requests-per-connection", type=int, default=100,
+                   help="reconnect after this many requests (spreads clients over workers)")
     p.add_argument("--processes", type=int, default=1, help="load-generator processes")
     p.add_argument("--max-requests", type=int, default=2_000_000)
     p.add_argument("--server-pid", type=int, action="append",
@@ -358,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
                 "1 <= processes <= concurrency")
     info = json.loads(args.info.read_text(encoding="utf-8")) if args.info else {}
     plan = build_plan(args, info)
+    plan.per_connection = max(1, args.requests_per_connection)
     if args.path:
         plan.scenario, plan.path, plan.expect = args.scenario, args.path, (200, 404)
     pids = args.server_pid or server_pids(plan.port)
@@ -373,8 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     after = server_memory(pids)
     db_pids = pids_with_cmdline(f" {db_name} ") if db_name else []
     handled = max(1, result.sent)  # warm-up included: its CPU is in the samples too
+    server_cpu = cpu_seconds(pids)
     cpu = {  # CPU milliseconds per request: what the machine must pay for each one
-        "server": cpu_used(cpu_before[0], cpu_seconds(pids)),
+        "server": cpu_used(cpu_before[0], server_cpu),
         "database": cpu_used(cpu_before[1], cpu_seconds(db_pids)) if db_name else None,
         "load_generator": time.process_time() - cpu_before[2] if args.processes == 1 else None,
     }
@@ -384,8 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.scenario != "list" else plan.path,
         **summarize(result.latencies_ms, errors=result.errors, elapsed=result.elapsed),
         "statuses": result.statuses, "processes": args.processes,
+        "requests_per_connection": plan.per_connection,
         "cpu_ms_per_request": {k: round(v * 1000 / handled, 2) if v is not None else None
                                for k, v in cpu.items()},
+        "server_cpu_seconds_by_pid": {  # shows how evenly the workers shared the clients
+            str(pid): round(t - cpu_before[0].get(pid, 0.0), 2) for pid, t in server_cpu.items()},
         "load_average": os.getloadavg()[0],
         "server_rss_mb_before": before, "server_rss_mb": after,
         "worker_rss_max_mb": max((float(str(m["rss_mb"])) for m in after.values()

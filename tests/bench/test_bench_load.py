@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import subprocess
 import sys
 
 import pytest
 
-from bench.load import HttpConnection, Plan, check_loopback, percentile, summarize
+from bench.load import (
+    HttpConnection,
+    Plan,
+    Result,
+    _run_clients,
+    check_loopback,
+    percentile,
+    summarize,
+)
 from bench.procinfo import server_memory, server_pids
 
 
@@ -108,3 +117,34 @@ def test_server_processes_are_found_by_their_listening_port():
         child.kill()
         child.wait()
     assert server_pids(port) == []
+
+
+async def _drive(per_connection: int, max_requests: int) -> tuple[Result, int]:
+    connections = 0
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        try:
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                await writer.drain()
+        except asyncio.IncompleteReadError:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    plan = Plan("list", "127.0.0.1", port, "/x", {}, per_connection=per_connection)
+    counter = multiprocessing.Value("q", 0)
+    result = await _run_clients(plan, 1, 0.0, 30.0, max_requests, counter)
+    server.close()
+    await server.wait_closed()
+    return result, connections
+
+
+def test_clients_stop_at_the_request_budget_and_reconnect_as_asked():
+    result, connections = asyncio.run(_drive(per_connection=3, max_requests=7))
+    assert len(result.latencies_ms) == 7
+    assert (result.errors, result.statuses) == (0, {"200": 7})
+    assert connections == 3  # requests 1-3, 4-6 and 7
