@@ -133,7 +133,7 @@ class Plan:
     requester_ids: list[int] = field(default_factory=list)
     team_id: int | None = None
     expect: tuple[int, ...] = (200,)
-    per_connection: int = 100
+    per_connection: int = 10
 
     def request(self, n: int) -> tuple[bytes, bytes]:
         body = b""
@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--list-query", default="limit=25")
     p.add_argument("--path", help="GET this path instead of the scenario's own (e.g. a baseline)")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds sent but not measured")
-    p.add_argument("--requests-per-connection", type=int, default=100,
+    p.add_argument("--requests-per-connection", type=int, default=10,
                    help="reconnect after this many requests (spreads clients over workers)")
     p.add_argument("--processes", type=int, default=1, help="load-generator processes")
     p.add_argument("--max-requests", type=int, default=2_000_000)

@@ -193,8 +193,8 @@ class Simulator:
 
         def agent_reply(t: float, new_status: str) -> None:
             nonlocal version
-            m = self._message(b, tid, t, assignee, None, assignee_role, True, channel,
-                              texts.agent(rng))
+            body = texts.solve(rng) if new_status == "solved" else texts.agent(rng)
+            m = self._message(b, tid, t, assignee, None, assignee_role, True, channel, body)
             self._event(b, tid, t, "reply", assignee, assignee_role, m,
                         texts.reply_data(channel))
             if new_status != status:

@@ -43,9 +43,9 @@ AGENT = (
     "Please try signing out and in again and tell me if it helps.",
     "I have issued a refund for order {n}; it will reach your card in 3 to 5 days.",
     "Our engineers deployed a fix this morning.",
-    "I am marking this as solved; just reply if anything is still wrong.",
     "Sorry for the trouble this caused.",
 )
+SOLVING = "I am marking this as solved; just reply if anything is still wrong."
 NOTES = (
     "Customer is on the legacy plan; promo code applied twice.",
     "Checked logs: token expired at {n}. Likely the clock skew bug.",
@@ -91,6 +91,8 @@ class Texts:
         rng = random.Random(seed)
         self.customers = _bodies(rng, CUSTOMER, 400, (2, 5), "", "Best regards,\nAna")
         self.agents = _bodies(rng, AGENT, 400, (2, 4), "Hi,", "Kind regards,\nSupport team")
+        self.solving = _bodies(rng, AGENT, 200, (1, 3), "Hi,",
+                               SOLVING + "\n\nKind regards,\nSupport team")
         self.notes = _bodies(rng, NOTES, 100, (1, 2), "", "")
         self.handoffs = _bodies(rng, HANDOFFS, 50, (1, 2), "", "")
         self._reply_data: dict[str, str] = {}
@@ -103,6 +105,9 @@ class Texts:
 
     def agent(self, rng: random.Random) -> tuple[str, str]:
         return rng.choice(self.agents)
+
+    def solve(self, rng: random.Random) -> tuple[str, str]:
+        return rng.choice(self.solving)
 
     def note(self, rng: random.Random) -> tuple[str, str]:
         return rng.choice(self.notes)
