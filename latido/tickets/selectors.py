@@ -119,10 +119,11 @@ def parse_reference(ref: str | int) -> int:
 def ticket_get_for(*, actor: User | AnonymousUser | None, ticket_id: int | str) -> Ticket:
     """The ticket if the actor may see it; otherwise NotFound, never a hint that it exists."""
     pk = parse_reference(ticket_id)
+    # Not merged_into: an eighth joined table doubles PostgreSQL's planning time (bench/
+    # results/explain-ticket.txt) for a relation that is empty on almost every ticket.
     ticket = (
         visible_tickets(actor=actor)
-        .select_related("requester", "organization", "team", "queue", "assignee", "category",
-                        "merged_into")
+        .select_related("requester", "organization", "team", "queue", "assignee", "category")
         .prefetch_related("tags")
         .filter(pk=pk)
         .first()
