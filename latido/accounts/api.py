@@ -64,6 +64,6 @@ def list_teams(request: HttpRequest) -> Any:
     return [
         {"id": t.pk, "name": t.name, "slug": t.slug, "kind": t.kind,
          "lead": {"id": t.lead.pk, "name": t.lead.name} if t.lead else None,
-         "queues": [{"id": q.pk, "name": q.name, "tier": q.tier} for q in t.queues.all()]}
+         "queues": [{"id": q.pk, "name": q.label, "tier": q.tier} for q in t.queues.all()]}
         for t in teams
     ]

@@ -97,7 +97,10 @@ class Queue(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="queues")
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.TIER1)
-    name = models.CharField(max_length=160)
+    name = models.CharField(
+        max_length=160, blank=True,
+        help_text=_("Leave empty to show the team and tier, in the reader's language."),
+    )
     auto_assign = models.BooleanField(
         default=False, help_text=_("Assign new tickets to the least-loaded agent of this tier.")
     )
@@ -109,7 +112,11 @@ class Queue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.team.name} · {self.get_tier_display()}"
 
 
 def _hash_token(raw: str) -> str:

@@ -56,7 +56,7 @@ def team_create(
     if lead is not None:
         team.members.add(lead)
     Queue.objects.bulk_create(
-        [Queue(team=team, tier=tier, name=f"{team.name} · {tier.label}") for tier in Tier]
+        [Queue(team=team, tier=tier) for tier in Tier]
     )
     return team
 

@@ -41,5 +41,5 @@ class PortalReplyForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    show = forms.ChoiceField(required=False, choices=[
+    show = forms.ChoiceField(required=False, label=_("Show"), choices=[
         ("", _("All requests")), ("open", _("Open")), ("solved", _("Solved and closed"))])

@@ -289,7 +289,7 @@ def list_queues(request: HttpRequest) -> Any:
     actor = _actor(request)
     require_perm(actor, Perm.TEAM_VIEW)
     return [
-        {"id": q.pk, "name": q.name, "tier": q.tier, "auto_assign": q.auto_assign,
+        {"id": q.pk, "name": q.label, "tier": q.tier, "auto_assign": q.auto_assign,
          "team": {"id": q.team_id, "name": q.team.name}}
         for q in queues_for(actor=actor).order_by("team__name", "tier")
     ]

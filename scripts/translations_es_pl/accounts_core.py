@@ -268,4 +268,7 @@ ENTRIES = [
     ("Sign in at %(url)s as:", "Inicie sesión en %(url)s como:",
      "Zaloguj się pod adresem %(url)s jako:"),
     ("Password: %(password)s", "Contraseña: %(password)s", "Hasło: %(password)s"),
+    ("Leave empty to show the team and tier, in the reader's language.",
+     "Déjelo vacío para mostrar el equipo y el nivel en el idioma de quien lo lea.",
+     "Pozostaw puste, aby wyświetlać zespół i linię w języku czytającego."),
 ]

@@ -38,7 +38,7 @@ def _filters(form: QueueFilterForm, *, user: User, kind: str, queue: Queue | Non
 
 def _title(kind: str, queue: Queue | None) -> str:
     if queue is not None:
-        return queue.name
+        return queue.label
     return {"mine": _("My tickets"), "unassigned": _("Unassigned"),
             "invited": _("Tickets I am invited to")}.get(kind, _("Tickets"))
 
