@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -60,18 +61,28 @@ def data_dir(migrated, tmp_path) -> Path:
     return tmp_path
 
 
+def _collect(stream, lines: list[str]) -> threading.Thread:
+    thread = threading.Thread(target=lambda: lines.extend(stream), daemon=True)
+    thread.start()
+    return thread
+
+
 def test_two_scheduler_processes_enqueue_each_job_once(data_dir):
     procs = [
         subprocess.Popen(_latido("scheduler", "--interval", "0.2"), env=_env(data_dir),
                          cwd=ROOT, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
-    _wait_for(lambda: _query(data_dir, "select count(*) from core_lease where holder != ''")
-              == [(1,)])
+    outputs: list[list[str]] = [[], []]
+    readers = [_collect(proc.stderr, out) for proc, out in zip(procs, outputs, strict=True)]
+    _wait_for(lambda: all(any("started" in line for line in out) for out in outputs))
     time.sleep(2)  # both loops tick about ten times
     for proc in procs:
         proc.send_signal(signal.SIGTERM)
-    logs = [proc.communicate(timeout=15)[1] for proc in procs]
+    for proc, reader in zip(procs, readers, strict=True):
+        proc.wait(timeout=15)
+        reader.join(timeout=5)
+    logs = ["".join(out) for out in outputs]
 
     assert [proc.returncode for proc in procs] == [0, 0]
     assert sum(log.count("scheduler enqueued") for log in logs) == 2

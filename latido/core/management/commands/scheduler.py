@@ -45,6 +45,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
+        logging.getLogger("latido.core.scheduler").info("scheduler %s started",
+                                                        scheduler.holder)
         scheduler.run()
 
     def _report(self, leader: bool, enqueued: list[str]) -> None:
