@@ -127,7 +127,11 @@ class Story:
 
     def _agent_reply(self, agent: User, body: str, status: str | None = None) -> None:
         assert self.ticket is not None
-        ticket_reply(ticket=self.ticket, actor=agent, body=body, channel=Channel.EMAIL,
+        # Agents answer where the customer wrote; web forms and calls are answered by email.
+        channel = self.ticket.channel
+        if channel not in (Channel.PORTAL, Channel.CHAT):
+            channel = Channel.EMAIL
+        ticket_reply(ticket=self.ticket, actor=agent, body=body, channel=channel,
                      status=status)
         if status == Status.SOLVED:
             self.solved_at = self.clock.t
@@ -143,8 +147,8 @@ class Story:
         ticket_reply(ticket=self.ticket, actor=customer.user if portal else None,
                      contact=None if portal else customer.contact, body=body,
                      channel=Channel.PORTAL if portal else Channel.EMAIL)
-        self.solved_at = None if self.ticket.status not in (Status.SOLVED, Status.CLOSED) \
-            else self.solved_at
+        if self.ticket.status not in (Status.SOLVED, Status.CLOSED):
+            self.solved_at = None  # the customer reopened it
         self._mark()
 
     def _solve(self, agent: User) -> None:
