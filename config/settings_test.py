@@ -8,6 +8,8 @@ import tempfile
 
 os.environ.setdefault("LATIDO_TASK_BACKEND", "immediate")
 os.environ.setdefault("LATIDO_FAST_PASSWORD_HASHER", "1")
+# Tests (and the live server of browser tests) use plain connections, not the pool.
+os.environ.setdefault("LATIDO_DB_POOL", "0")
 os.environ.setdefault("LATIDO_DATA_DIR", tempfile.mkdtemp(prefix="latido-test-"))
 if os.environ.get("LATIDO_TEST_ON_POSTGRES") == "1" and os.environ.get("LATIDO_TEST_DATABASE_URL"):
     os.environ["LATIDO_DATABASE_URL"] = os.environ["LATIDO_TEST_DATABASE_URL"]
