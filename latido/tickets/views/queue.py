@@ -15,6 +15,7 @@ from latido.tickets.forms import ALL_STATUSES, QueueFilterForm
 from latido.tickets.page_selectors import sidebar_for
 from latido.tickets.selectors import TicketFilters, queue_get_for, ticket_list
 from latido.tickets.views.common import actor_of, agent_required, is_partial
+from latido.tickets.views.widgets import use_fast_widgets
 
 PAGE_SIZE = 25
 LIST_TARGET = "ticket-list"
@@ -60,6 +61,7 @@ def queue_page(request: HttpRequest, kind: str = "home", queue_id: int | None = 
         except NotFound as exc:
             raise Http404 from exc
     form = QueueFilterForm(request.GET)
+    use_fast_widgets([form])
     page, error, status = None, "", 200
     if form.is_valid():
         try:

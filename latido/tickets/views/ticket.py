@@ -38,6 +38,7 @@ from latido.tickets.services import (
     ticket_update,
 )
 from latido.tickets.views.common import actor_of, agent_required, attachment_response, see_other
+from latido.tickets.views.widgets import use_fast_widgets
 
 Call = Callable[[User, Ticket, Any], object]
 
@@ -85,6 +86,7 @@ def _render(request: HttpRequest, user: User, ticket: Ticket, *, status: int = 2
         context["escalate_form"] = EscalateForm(initial=versioned, ticket=ticket)
         context["deescalate_form"] = DeescalateForm(initial=versioned, ticket=ticket)
     context.update(bound)
+    use_fast_widgets(context.values())
     return render(request, "tickets/ticket.html", context, status=status)
 
 

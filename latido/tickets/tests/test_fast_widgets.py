@@ -1,0 +1,66 @@
+"""The Python widget renderer writes exactly the HTML of Django's widget templates."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import get_default_renderer
+
+from latido.tickets.forms import (
+    AssignForm,
+    DeescalateForm,
+    EscalateForm,
+    NoteForm,
+    QueueFilterForm,
+    ReplyForm,
+    UpdateForm,
+)
+from latido.tickets.models import Category
+from latido.tickets.views.widgets import FAST_RENDERER, FastWidgetRenderer
+
+
+def _html(form: forms.Form, renderer) -> list[str]:
+    form.renderer = renderer
+    return [str(form[name]) for name in form.fields]
+
+
+def _same(make) -> list[str]:
+    default, fast = _html(make(), get_default_renderer()), _html(make(), FAST_RENDERER)
+    assert fast == default
+    return fast
+
+
+def test_page_forms_render_as_the_templates_do(world):
+    Category.objects.create(name='Billing <&> "quotes"')
+    world.tier1.display_name = "Ana <b>'Ortiz'</b> & co"
+    world.tier1.save()
+    ticket = world.ticket
+    agents = [world.tier1, world.lead]
+    makers = [
+        ReplyForm, NoteForm, lambda: UpdateForm.for_ticket(ticket),
+        lambda: AssignForm(initial={"version": 1, "assignee": world.tier1.pk}, agents=agents),
+        lambda: EscalateForm(initial={"version": 1}, ticket=ticket),
+        lambda: DeescalateForm(initial={"version": 1}, ticket=ticket),
+        lambda: QueueFilterForm({}),
+        lambda: QueueFilterForm({"status": "pending", "priority": "3", "sort": "nonsense"}),
+        lambda: ReplyForm({"body": '<script>alert("x")</script>\n& more', "status": "solved"}),
+        lambda: UpdateForm({"version": "x", "status": "open", "tags": 'a, "b" <c>'}),
+        lambda: AssignForm({"version": "2", "assignee": str(world.lead.pk)}, agents=agents),
+        lambda: EscalateForm({"reason": "<i>slow</i>", "handoff_note": "tried"}, ticket=ticket),
+    ]
+    rendered = [_same(make) for make in makers]
+    assert '<option value="3" selected>' in "".join(rendered[7])
+    assert "Ana &lt;b&gt;&#x27;Ortiz&#x27;&lt;/b&gt; &amp; co</option>" in "".join(rendered[3])
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;\n&amp; more</textarea>" in (
+        "".join(rendered[8]))
+
+
+def test_other_widgets_fall_back_to_the_templates():
+    class Other(forms.Form):
+        when = forms.SplitDateTimeField()
+        many = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")])
+        one = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+
+    fast = _html(Other(initial={"many": ["b"]}), FastWidgetRenderer())
+    assert fast == _html(Other(initial={"many": ["b"]}), get_default_renderer())
+    assert '<option value="b" selected>B</option>' in fast[1]
+    assert 'type="radio"' in fast[2]
