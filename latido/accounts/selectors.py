@@ -26,14 +26,32 @@ def user_for_token(*, raw: str) -> User | None:
     return token.user
 
 
+_REQUEST_MEMO = "_latido_team_ids_memo"
+
+
+def remember_team_ids(user: User) -> None:
+    """Let later `team_ids_for` calls on this user object reuse their first answer.
+
+    Only for a user object loaded for one request (the agent pages and the API mark theirs):
+    a page asks for the same teams 3-4 times, and no request changes its own user's teams.
+    """
+    setattr(user, _REQUEST_MEMO, {})
+
+
 def team_ids_for(*, user: User) -> set[int]:
     """Teams whose tickets this user works: memberships, plus led and managed teams."""
     if not user.is_authenticated or not user.is_agent:
         return set()
+    memo: dict[str, frozenset[int]] | None = getattr(user, _REQUEST_MEMO, None)
+    if memo is not None and "ids" in memo:
+        return set(memo["ids"])
     q = Q(members=user)
     if user.can(Perm.SEE_LED_TEAMS):
         q |= Q(lead=user) | Q(managers=user)
-    return set(Team.objects.filter(q).values_list("id", flat=True).distinct())
+    ids = set(Team.objects.filter(q).values_list("id", flat=True).distinct())
+    if memo is not None:
+        memo["ids"] = frozenset(ids)
+    return ids
 
 
 def teams_visible_for(*, user: User) -> QuerySet[Team]:

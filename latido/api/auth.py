@@ -12,7 +12,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from latido.accounts.models import User
-from latido.accounts.selectors import user_for_token
+from latido.accounts.selectors import remember_team_ids, user_for_token
 from latido.core.errors import PermissionDenied
 
 
@@ -22,6 +22,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(raw=token.strip())
         if user is not None:
+            remember_team_ids(user)  # loaded for this request alone
             request.user = user
             if user.language and user.language in dict(settings.LANGUAGES):
                 translation.activate(user.language)
@@ -51,6 +52,8 @@ class SessionAuth(APIKeyCookie):
                 _("CSRF check failed: send the X-CSRFToken header with session requests."),
                 code="csrf_failed",
             )
+        if isinstance(user, User):
+            remember_team_ids(user)  # the session's user is loaded for this request alone
         return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover

@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 
 from latido.accounts.models import User
 from latido.accounts.roles import Perm
+from latido.accounts.selectors import remember_team_ids
 from latido.tickets.models import Attachment
 
 View = Callable[..., HttpResponseBase]
@@ -36,8 +37,10 @@ def agent_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not may_enter_agent_pages(actor_of(request)):
+        user = actor_of(request)
+        if not may_enter_agent_pages(user):
             raise Http404
+        remember_team_ids(user)  # loaded for this request alone
         return view(request, *args, **kwargs)
 
     return wrapper
