@@ -1,0 +1,1 @@
+"""Channels: every way a customer writes in (email, web, chat, phone, social)."""

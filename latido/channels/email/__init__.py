@@ -1,0 +1,1 @@
+"""Email channel: parsing (pure) now; transports and threading build on it."""
