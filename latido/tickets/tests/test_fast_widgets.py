@@ -64,3 +64,18 @@ def test_other_widgets_fall_back_to_the_templates():
     assert fast == _html(Other(initial={"many": ["b"]}), get_default_renderer())
     assert '<option value="b" selected>B</option>' in fast[1]
     assert 'type="radio"' in fast[2]
+
+
+def test_labels_are_the_display_texts(world):
+    from django.utils import translation
+
+    from latido.tickets.models import Ticket
+    from latido.tickets.views.common import LABELLED_FIELDS, with_labels
+
+    Ticket.objects.filter(pk=world.ticket.pk).update(status="pending", priority=3, tier=2)
+    ticket = Ticket.objects.get(pk=world.ticket.pk)
+    with translation.override("es"):
+        with_labels([ticket])
+        for name in LABELLED_FIELDS:
+            assert getattr(ticket, f"{name}_label") == getattr(ticket, f"get_{name}_display")()
+        assert ticket.status_label == "Pendiente"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from latido.accounts.models import User
 from latido.accounts.roles import Perm
 from latido.accounts.selectors import remember_team_ids
-from latido.tickets.models import Attachment
+from latido.tickets.models import Attachment, Ticket
 
 View = Callable[..., HttpResponseBase]
 
@@ -71,3 +71,24 @@ def is_partial(request: HttpRequest, target: str) -> bool:
     if not htmx:
         return False
     return not htmx.history_restore_request and htmx.target == target
+
+
+LABELLED_FIELDS = ("status", "priority", "tier", "channel", "type")
+
+
+def with_labels(tickets: Iterable[Ticket]) -> None:
+    """Give each ticket `<field>_label` for the LABELLED_FIELDS (status, priority, ...).
+
+    The same text as `get_<field>_display`, which translates every choice of the field on
+    each call (~0.1 ms): a 25-row list asked it 100 times. Here each label is translated once.
+    """
+    tickets = list(tickets)
+    if not tickets:
+        return
+    meta = Ticket._meta
+    labels = {name: {value: str(label) for value, label in meta.get_field(name).flatchoices}
+              for name in LABELLED_FIELDS}
+    for ticket in tickets:
+        for name, names in labels.items():
+            value = getattr(ticket, name)
+            setattr(ticket, f"{name}_label", names.get(value, value))

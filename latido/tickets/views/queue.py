@@ -14,7 +14,7 @@ from latido.core.errors import DomainError, NotFound
 from latido.tickets.forms import ALL_STATUSES, QueueFilterForm
 from latido.tickets.page_selectors import sidebar_for
 from latido.tickets.selectors import TicketFilters, queue_get_for, ticket_list
-from latido.tickets.views.common import actor_of, agent_required, is_partial
+from latido.tickets.views.common import actor_of, agent_required, is_partial, with_labels
 from latido.tickets.views.widgets import use_fast_widgets
 
 PAGE_SIZE = 25
@@ -69,6 +69,7 @@ def queue_page(request: HttpRequest, kind: str = "home", queue_id: int | None = 
                 actor=user, filters=_filters(form, user=user, kind=kind, queue=queue),
                 sort=form.sort_key(), cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE,
             )
+            with_labels(page.items)
         except DomainError as err:
             error, status = err.message, err.http_status
     else:

@@ -37,7 +37,13 @@ from latido.tickets.services import (
     ticket_reply,
     ticket_update,
 )
-from latido.tickets.views.common import actor_of, agent_required, attachment_response, see_other
+from latido.tickets.views.common import (
+    actor_of,
+    agent_required,
+    attachment_response,
+    see_other,
+    with_labels,
+)
 from latido.tickets.views.widgets import use_fast_widgets
 
 Call = Callable[[User, Ticket, Any], object]
@@ -70,6 +76,7 @@ def _render(request: HttpRequest, user: User, ticket: Ticket, *, status: int = 2
         "escalate": user.can(Perm.TICKET_ESCALATE),
     }
     versioned = {"version": ticket.version}
+    with_labels([ticket])
     context: dict[str, Any] = {
         "ticket": ticket, "perms": perms, "reload_url": ticket_url(ticket),
         "timeline": present_timeline(ticket_timeline_for(actor=user, ticket=ticket)),
