@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator
 
 from latido.accounts.roles import Tier
 from latido.tickets.enums import Channel, EventType, LinkKind, Priority, Status, TicketType
-from latido.tickets.models import Message, Ticket, TicketEvent, TicketLink
+from latido.tickets.models import REFERENCE_PREFIX, Message, Ticket, TicketEvent, TicketLink
 from latido.tickets.selectors import TimelineEntry
 
 MAX_ID = 2**63 - 1
@@ -276,7 +276,9 @@ def ticket_detail(
     collaborator_ids: list[int],
 ) -> dict[str, Any]:
     data = ticket_out(t, internal=internal)
-    data["merged_into"] = t.merged_into.reference if t.merged_into_id and t.merged_into else None
+    # From the id (the foreign key is SET_NULL): no join or query for the merged ticket.
+    data["merged_into"] = (
+        f"{REFERENCE_PREFIX}-{t.merged_into_id}" if t.merged_into_id is not None else None)
     data["fields"] = (
         dict(t.fields) if internal else {k: v for k, v in t.fields.items()
                                          if k in public_field_keys}
