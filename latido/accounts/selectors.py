@@ -38,6 +38,13 @@ def remember_team_ids(user: User) -> None:
     setattr(user, _REQUEST_MEMO, {})
 
 
+def _worked_teams_q(user: User) -> Q:
+    q = Q(members=user)
+    if user.can(Perm.SEE_LED_TEAMS):
+        q |= Q(lead=user) | Q(managers=user)
+    return q
+
+
 def team_ids_for(*, user: User) -> set[int]:
     """Teams whose tickets this user works: memberships, plus led and managed teams."""
     if not user.is_authenticated or not user.is_agent:
@@ -45,10 +52,7 @@ def team_ids_for(*, user: User) -> set[int]:
     memo: dict[str, frozenset[int]] | None = getattr(user, _REQUEST_MEMO, None)
     if memo is not None and "ids" in memo:
         return set(memo["ids"])
-    q = Q(members=user)
-    if user.can(Perm.SEE_LED_TEAMS):
-        q |= Q(lead=user) | Q(managers=user)
-    ids = set(Team.objects.filter(q).values_list("id", flat=True).distinct())
+    ids = set(Team.objects.filter(_worked_teams_q(user)).values_list("id", flat=True).distinct())
     if memo is not None:
         memo["ids"] = frozenset(ids)
     return ids
@@ -58,7 +62,11 @@ def teams_visible_for(*, user: User) -> QuerySet[Team]:
     """Teams the user may see: all for those who see every ticket, else their own."""
     if user.can(Perm.SEE_ALL):
         return Team.objects.all()
-    return Team.objects.filter(id__in=team_ids_for(user=user))
+    memo: dict[str, frozenset[int]] | None = getattr(user, _REQUEST_MEMO, None)
+    if (memo is not None and "ids" in memo) or not user.is_authenticated or not user.is_agent:
+        return Team.objects.filter(id__in=team_ids_for(user=user))
+    # One query instead of two: the same teams as team_ids_for, as a subquery.
+    return Team.objects.filter(id__in=Team.objects.filter(_worked_teams_q(user)).values("id"))
 
 
 def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
