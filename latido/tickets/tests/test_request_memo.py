@@ -62,3 +62,16 @@ def test_api_asks_for_teams_once(world):
     assert response.status_code == 200
     assert [t["id"] for t in response.json()["items"]] == [world.ticket.pk]
     assert _team_queries(captured) == 1
+
+
+def test_api_create_accepts_only_teams_the_agent_may_see(world):
+    from latido.api.tests.conftest import api_for, error_of
+
+    body = {"subject": "Call", "body": "Notes", "requester_id": world.contact_a.pk}
+    own = api_for(world.tier1).post("/tickets", {**body, "team_id": world.team.pk})
+    other = api_for(world.tier1).post("/tickets", {**body, "team_id": world.other_team.pk})
+    led = api_for(world.lead).post("/tickets", {**body, "team_id": world.team.pk})
+    admin = api_for(world.admin).post("/tickets", {**body, "team_id": world.other_team.pk})
+    assert (own.status_code, own.json()["internal"]["team"]["id"]) == (201, world.team.pk)
+    assert (other.status_code, error_of(other)["code"]) == (400, "bad_team")
+    assert (led.status_code, admin.status_code) == (201, 201)
