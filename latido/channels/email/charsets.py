@@ -45,6 +45,10 @@ ALIASES = {
 _NO_CHARSET = {"", "unknown-8bit", "x-unknown", "unknown", "default", "8bit", "x-user-defined"}
 
 
+# 7-bit encodings whose bytes are all ASCII but whose text is not.
+_STATEFUL = ("iso-2022", "utf-7", "hz", "utf7", "csiso2022")
+
+
 def normalise_charset(label: str | None) -> str:
     label = (label or "").strip().strip("\"'").lower()
     label = label.split("*", 1)[0]  # RFC 2231 language suffix
@@ -77,7 +81,7 @@ def _fallback(data: bytes) -> str:
 def decode_bytes(data: bytes, label: str | None, note: Note) -> str:
     """Decode ``data`` labelled with charset ``label``; repairs are reported through ``note``."""
     charset = normalise_charset(label)
-    if data.isascii():
+    if data.isascii() and not charset.startswith(_STATEFUL):
         return data.decode("ascii")
     if charset in _NO_CHARSET:
         return _fallback(data)
@@ -101,15 +105,12 @@ def decode_bytes(data: bytes, label: str | None, note: Note) -> str:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode(charset, errors="replace")
-    except (LookupError, ValueError):
-        return _fallback(data)
+            return data.decode(charset, errors="replace")
+    return _fallback(data)
 
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
-_BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?)")
+_BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 
 
@@ -130,8 +131,14 @@ def decode_header_text(value: str | None, note: Note) -> str:
         return ""
     text = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in text):
-        note(_("A header contained raw 8-bit bytes; they were decoded as UTF-8 or Windows-1252."))
-        text = _fallback(text.encode("ascii", errors="surrogateescape"))
+        # Raw UTF-8 is legal (RFC 6532); anything else is a guess worth reporting.
+        data = text.encode("ascii", errors="surrogateescape")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            note(_("A header contained raw 8-bit bytes that are not UTF-8; they were decoded "
+                   "as Windows-1252."))
+            text = _fallback(data)
     text = re.sub(r"\r?\n[ \t]+", " ", text).replace("\r", "").replace("\n", " ")
     text = _BETWEEN_WORDS.sub(r"\1", text)
     # Adjacent words of one charset are joined first: a character may span two words.

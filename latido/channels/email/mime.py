@@ -96,10 +96,11 @@ def _repair_boundaryless(part: Message, note: Note) -> Message | None:
     body = part.get_payload()
     if not isinstance(body, str):
         return None
-    note(_("A multipart section had no boundary; it was reconstructed."))
     boundary = _guess_boundary(body)
     if boundary is None:
+        note(_("A multipart section had no boundary; it was read as plain text."))
         return None
+    note(_("A multipart section had no boundary; it was reconstructed."))
     rebuilt = email.message_from_string(
         f'Content-Type: {part.get_content_type()}; boundary="{boundary}"\n\n{body}',
         policy=email.policy.compat32,
@@ -112,9 +113,26 @@ def collect_parts(msg: Message, note: Note) -> Parts:
     texts: list[str] = []
     htmls: list[str] = []
     _walk(msg, note, parts, texts, htmls, depth=0)
+    _note_structural_defects(msg, note)
     parts.text = "\n\n".join(t for t in texts if t.strip())
     parts.html = "\n".join(htmls)
     return parts
+
+
+def _note_structural_defects(msg: Message, note: Note) -> None:
+    """Report what the stdlib parser (and payload decoding) recorded on any part."""
+    try:
+        every = list(msg.walk())
+    except Exception:  # noqa: BLE001
+        every = [msg]
+    for part in every:
+        for defect in getattr(part, "defects", []):
+            name = type(defect).__name__
+            if name in {"CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect"}:
+                note(_("A multipart section was not terminated properly."))
+            elif "Base64" in name:
+                note(_("An attachment or body had broken base64 encoding; it was decoded as "
+                       "far as possible."))
 
 
 def _walk(
@@ -126,13 +144,6 @@ def _walk(
     if depth > MAX_DEPTH:
         note(_("The message nests too deeply; the innermost parts were ignored."))
         return
-    for defect in getattr(part, "defects", []):
-        name = type(defect).__name__
-        if name in {"CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect"}:
-            note(_("A multipart section was not terminated properly."))
-        elif name == "InvalidBase64CharactersDefect" or "Base64" in name:
-            note(_("An attachment or body had broken base64 encoding; it was decoded as far "
-                   "as possible."))
     if ctype.startswith("multipart/"):
         children: Any = part.get_payload()
         if not isinstance(children, list):

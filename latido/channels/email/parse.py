@@ -151,6 +151,8 @@ def _parse_into(raw: bytes, result: InboundMessage) -> None:
     result.visible_text = strip_quotes_text(text)
     if html_raw:
         result.visible_html = sanitize_html(strip_quotes_html(html_raw))
+        if not parts.text.strip():
+            result.visible_text = html_to_text(result.visible_html)
     else:
         result.visible_html = text_to_html(result.visible_text)
 
