@@ -109,8 +109,9 @@ def decode_bytes(data: bytes, label: str | None, note: Note) -> str:
     return _fallback(data)
 
 
+_WORD = r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?="
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
-_BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
+_BETWEEN_WORDS = re.compile(f"({_WORD})\\s+(?={_WORD})")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 
 
