@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
+from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 
@@ -85,9 +86,10 @@ def with_labels(tickets: Iterable[Ticket]) -> None:
     tickets = list(tickets)
     if not tickets:
         return
-    meta = Ticket._meta
-    labels = {name: {value: str(label) for value, label in meta.get_field(name).flatchoices}
+    fields = {name: cast(models.Field[Any, Any], Ticket._meta.get_field(name))
               for name in LABELLED_FIELDS}
+    labels = {name: {value: str(label) for value, label in field.flatchoices}
+              for name, field in fields.items()}
     for ticket in tickets:
         for name, names in labels.items():
             value = getattr(ticket, name)
