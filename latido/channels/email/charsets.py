@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import codecs
 import re
+import unicodedata
 from collections.abc import Callable
 
 from django.utils.functional import Promise
@@ -57,10 +58,11 @@ def normalise_charset(label: str | None) -> str:
 
 def _known(charset: str) -> bool:
     try:
-        codecs.lookup(charset)
-    except (LookupError, ValueError):
+        info = codecs.lookup(charset)
+    except (LookupError, ValueError, TypeError):
         return False
-    return True
+    # base64, zlib, rot13 … are codecs too, but not text encodings.
+    return getattr(info, "_is_text_encoding", True) is not False
 
 
 def _fallback(data: bytes) -> str:
@@ -105,7 +107,11 @@ def decode_bytes(data: bytes, label: str | None, note: Note) -> str:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
+            pass
+        try:
             return data.decode(charset, errors="replace")
+        except (LookupError, ValueError):
+            pass
     return _fallback(data)
 
 
@@ -160,4 +166,8 @@ def decode_header_text(value: str | None, note: Note) -> str:
     for label, piece in pieces:
         out.append(piece if isinstance(piece, str) else decode_bytes(piece, label, note))
     decoded = "".join(out)
-    return "".join(ch for ch in decoded if ch.isprintable() or ch == "\t").strip()
+    return "".join(
+        " " if ch in "\t\r\n" else ch
+        for ch in decoded
+        if ch in "\t\r\n" or unicodedata.category(ch) not in {"Cc", "Cs"}
+    ).strip()

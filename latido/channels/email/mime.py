@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +220,13 @@ def _leaf_text(part: Message, ctype: str, note: Note, texts: list[str], htmls: l
     (htmls if ctype == "text/html" else texts).append(text)
 
 
+def _safe_name(name: str, ctype: str) -> str:
+    try:
+        return safe_filename(name)
+    except SuspiciousFileOperation:  # e.g. a name of only quotes or punctuation
+        return safe_filename("attachment" + (mimetypes.guess_extension(ctype) or ".bin"))
+
+
 def _attach(
     parts: Parts, name: str, ctype: str, data: bytes, part: Message | None, note: Note,
 ) -> None:
@@ -229,8 +237,8 @@ def _attach(
         disposition = (part.get_content_disposition() or "").lower()
     inline = bool(content_id) and disposition != "attachment" and ctype.startswith("image/")
     if not data:
-        note(format_lazy(_("The attachment “{name}” is empty."), name=safe_filename(name)))
+        note(format_lazy(_("The attachment “{name}” is empty."), name=_safe_name(name, ctype)))
     parts.attachments.append(InboundAttachment(
-        filename=safe_filename(name), content_type=ctype, content=data,
+        filename=_safe_name(name, ctype), content_type=ctype, content=data,
         content_id=content_id, is_inline=inline,
     ))

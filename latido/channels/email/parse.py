@@ -13,6 +13,7 @@ import email.utils
 import re
 from datetime import UTC, datetime
 from email.message import Message
+from email.parser import BytesHeaderParser
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -122,7 +123,12 @@ def _parse_into(raw: bytes, result: InboundMessage) -> None:
     if not raw.strip():
         note(_("The message is empty."))
         return
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except Exception:  # noqa: BLE001 - e.g. RecursionError on absurdly nested multiparts
+        note(_("The message structure could not be read; its body is kept as plain text."))
+        msg = BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        msg.set_type("text/plain")
     senders = (
         _addresses(msg, "from", note)
         or _addresses(msg, "sender", note)
@@ -148,6 +154,12 @@ def _parse_into(raw: bytes, result: InboundMessage) -> None:
         if not text.strip():
             text = html_to_text(result.html)
     result.text = text
+    referenced = (html_raw or "").lower()
+    for attachment in result.attachments:
+        # Inline means the HTML shows it; a Content-ID alone (Apple Mail adds one to every
+        # part) does not make an attachment inline.
+        if attachment.is_inline and f"cid:{attachment.content_id.lower()}" not in referenced:
+            attachment.is_inline = False
     result.visible_text = strip_quotes_text(text)
     if html_raw:
         result.visible_html = sanitize_html(strip_quotes_html(html_raw))

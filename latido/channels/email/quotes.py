@@ -72,27 +72,63 @@ def strip_quotes_text(text: str) -> str:
     return visible or (text or "").strip()
 
 
-_HTML_CUTS = [
-    re.compile(r"<div[^>]*\bclass\s*=\s*[\"']?[^\"'>]*\bgmail_quote", re.IGNORECASE),
-    re.compile(r"<div[^>]*\bclass\s*=\s*[\"']?[^\"'>]*\bgmail_signature", re.IGNORECASE),
-    re.compile(r"(?:<hr[^>]*>\s*)?<div[^>]*\bid\s*=\s*[\"']?divRplyFwdMsg", re.IGNORECASE),
-    re.compile(r"<div[^>]*\bid\s*=\s*[\"']?appendonsend", re.IGNORECASE),
-    re.compile(r"<div[^>]*\bclass\s*=\s*[\"']?[^\"'>]*\bmoz-cite-prefix", re.IGNORECASE),
-    re.compile(r"<(?:div|pre)[^>]*\bclass\s*=\s*[\"']?[^\"'>]*\bmoz-signature", re.IGNORECASE),
-    re.compile(r"<blockquote[^>]*\btype\s*=\s*[\"']?cite", re.IGNORECASE),
-    re.compile(r"<div[^>]*\bclass\s*=\s*[\"']?[^\"'>]*\byahoo_quoted", re.IGNORECASE),
-]
-_TAGS = re.compile(r"<[^>]+>")
+# (marker in a tag's attributes, tag names it may appear on), searched in lower case.
+_HTML_MARKERS = (
+    ("gmail_quote", ("div",)),
+    ("gmail_signature", ("div",)),
+    ("divrplyfwdmsg", ("div",)),
+    ("appendonsend", ("div",)),
+    ("moz-cite-prefix", ("div",)),
+    ("moz-signature", ("div", "pre")),
+    ("yahoo_quoted", ("div",)),
+)
+_CITE = re.compile(r"""\btype\s*=\s*["']?cite""")
+_TAG_NAME = re.compile(r"<([a-z0-9]+)")
+_TAGS = re.compile(r"<[^<>]*>")
+_MAX_TAG = 2000
+
+
+def _marker_tag_start(lower: str, marker: str, names: tuple[str, ...], limit: int) -> int:
+    """Start of the first tag (of one of ``names``) whose attributes contain ``marker``."""
+    found = lower.find(marker, 0, limit)
+    while found != -1:
+        start = lower.rfind("<", max(0, found - _MAX_TAG), found)
+        if start != -1 and ">" not in lower[start:found]:
+            name = _TAG_NAME.match(lower, start)
+            if name and name.group(1) in names:
+                return start
+        found = lower.find(marker, found + 1, limit)
+    return -1
+
+
+def _cite_start(lower: str, limit: int) -> int:
+    found = lower.find("<blockquote", 0, limit)
+    while found != -1:
+        end = lower.find(">", found, found + _MAX_TAG)
+        if end != -1 and _CITE.search(lower, found, end):
+            return found
+        found = lower.find("<blockquote", found + 1, limit)
+    return -1
 
 
 def strip_quotes_html(markup: str) -> str:
     """Cut raw (unsanitised) HTML at the first quote or signature marker."""
     markup = markup or ""
+    lower = markup.lower()
     cut = len(markup)
-    for pattern in _HTML_CUTS:
-        found = pattern.search(markup)
-        if found and found.start() < cut:
-            cut = found.start()
+    for marker, names in _HTML_MARKERS:
+        start = _marker_tag_start(lower, marker, names, cut)
+        if start != -1:
+            if marker == "divrplyfwdmsg":
+                # Outlook draws a rule right above its reply header.
+                before = lower[:start].rstrip()
+                rule = before.rfind("<", max(0, len(before) - _MAX_TAG))
+                if before.endswith(">") and lower.startswith("<hr", rule):
+                    start = rule
+            cut = min(cut, start)
+    start = _cite_start(lower, cut)
+    if start != -1:
+        cut = start
     head = markup[:cut]
     if not _TAGS.sub("", head).strip():
         return markup

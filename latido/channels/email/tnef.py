@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from tnefparse import TNEF
+
+# tnefparse logs malformed input with broken format arguments (a traceback on stderr per
+# message); the outcome is reported to us through its return value instead.
+logging.getLogger("tnefparse").setLevel(logging.CRITICAL)
 
 TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
 

@@ -26,6 +26,8 @@ def _check(msg: InboundMessage) -> None:
     for defect in msg.defects:
         assert str(defect)
     assert msg.is_usable is bool(msg.sender_address)
+    # No internal error was swallowed by the last-resort handler either.
+    assert not any("could not be fully parsed" in str(d) for d in msg.defects)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -171,3 +173,61 @@ def test_tnef_only_message_yields_inner_files():
     assert msg.attachments[0].content_type == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
+
+
+def test_content_id_alone_does_not_make_an_image_inline():
+    png = base64.encodebytes(b"\x89PNG\r\n\x1a\nfake")
+    raw = (
+        b"From: a@example.com\r\nSubject: pics\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related; boundary="r"\r\n\r\n'
+        b'--r\r\nContent-Type: text/html\r\n\r\n<p>see <img src="cid:Shown@x"></p>\r\n'
+        b"--r\r\nContent-Type: image/png\r\nContent-ID: <shown@x>\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + png +
+        b"--r\r\nContent-Type: image/png; name=extra.png\r\nContent-ID: <extra@x>\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + png + b"--r--\r\n"
+    )
+    msg = parse_email(raw)
+    assert [(a.filename, a.content_id, a.is_inline) for a in msg.attachments] == [
+        ("attachment.png", "shown@x", True),
+        ("extra.png", "extra@x", False),
+    ]
+    assert 'src="cid:Shown@x"' in msg.html
+
+
+def test_header_keeps_emoji_joiners_but_drops_control_characters():
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    raw = ("From: a@example.com\r\nSubject: " + family + " bell\x07here\r\n\r\nx").encode()
+    assert parse_email(raw).subject == family + " bellhere"
+
+
+def test_attachment_name_that_cleans_to_nothing_gets_a_generic_name():
+    raw = (b"From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+           b'Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\n'
+           b"Content-Type: application/pdf\r\n"
+           b'Content-Disposition: attachment; filename="\\""\r\n\r\n%PDF\r\n--m--\r\n')
+    assert [a.filename for a in parse_email(raw).attachments] == ["attachment.pdf"]
+
+
+def test_absurdly_nested_multiparts_keep_the_headers():
+    raw = b"From: a@b.example\r\nSubject: deep\r\n" + b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+        for i in range(2000)
+    ) + b"x"
+    msg = parse_email(raw)
+    assert (msg.sender_address, msg.subject) == ("a@b.example", "deep")
+    assert [str(d) for d in msg.defects] == [
+        "The message structure could not be read; its body is kept as plain text.",
+    ]
+    assert msg.text.startswith("--b0\nContent-Type: multipart/mixed; boundary=b1\n")
+
+
+def test_nesting_deeper_than_the_walk_limit_is_reported():
+    raw = b"From: a@b.example\r\nSubject: deep\r\n" + b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+        for i in range(40)
+    ) + b"Content-Type: text/plain\r\n\r\ninnermost\r\n"
+    msg = parse_email(raw)
+    assert "The message nests too deeply; the innermost parts were ignored." in [
+        str(d) for d in msg.defects
+    ]
+    assert "innermost" not in msg.text
