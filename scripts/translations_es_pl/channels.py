@@ -33,6 +33,12 @@ ENTRIES = [
     ("Text did not match its character set “{charset}”; it was repaired.",
      "El texto no coincidía con su juego de caracteres «{charset}»; se reparó.",
      "Tekst nie pasował do zestawu znaków „{charset}”; został naprawiony."),
+    ("Text had broken quoted-printable encoding; the damaged sequences were kept as they "
+     "were.",
+     "El texto tenía una codificación quoted-printable dañada; las secuencias dañadas se "
+     "conservaron tal cual.",
+     "Tekst miał uszkodzone kodowanie quoted-printable; uszkodzone sekwencje zachowano bez "
+     "zmian."),
     ("The Date header could not be read; it was ignored.",
      "No se pudo leer el encabezado Date; se ignoró.",
      "Nie udało się odczytać nagłówka Date; został pominięty."),

@@ -27,7 +27,7 @@ _AUTO_SUBJECT = re.compile(
     r"^\s*(automatic reply|auto(?:matic)?[- ]?reply|auto[- ]?response|out of (?:the )?office"
     r"|respuesta autom[áa]tica|fuera de la oficina|odpowied[źz] automatyczna"
     r"|automatyczna odpowied[źz]|abwesenheitsnotiz|automatische antwort"
-    r"|r[ée]ponse automatique|absence)\b[^:]{0,40}:",
+    r"|r[ée]ponse automatique)\b[^:]{0,40}:",
     re.IGNORECASE,
 )
 

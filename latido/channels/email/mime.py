@@ -210,8 +210,16 @@ def _alternative(
     htmls.extend(rich)
 
 
+_BAD_QP = re.compile(r"=(?![0-9A-Fa-f]{2}|[ \t]*\r?\n|[ \t]*$)")
+
+
 def _leaf_text(part: Message, ctype: str, note: Note, texts: list[str], htmls: list[str]) -> None:
     data = _payload_bytes(part)
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    raw = part.get_payload()
+    if encoding == "quoted-printable" and isinstance(raw, str) and _BAD_QP.search(raw):
+        note(_("Text had broken quoted-printable encoding; the damaged sequences were kept "
+               "as they were."))
     try:
         charset = part.get_content_charset()
     except Exception:  # noqa: BLE001

@@ -231,3 +231,50 @@ def test_nesting_deeper_than_the_walk_limit_is_reported():
         str(d) for d in msg.defects
     ]
     assert "innermost" not in msg.text
+
+
+def _headers_only(extra: str, subject: str = "Hello", sender: str = "p@example.com"):
+    return parse_email(
+        f"From: {sender}\r\nSubject: {subject}\r\n{extra}\r\nbody\r\n".encode()
+    )
+
+
+def test_auto_reply_rules_and_their_reasons():
+    cases = [
+        ("Auto-Submitted: auto-generated\r\n", "Hello", "Auto-Submitted: auto-generated"),
+        ("Auto-Submitted: auto-replied; owner=x\r\n", "Hello", "Auto-Submitted: auto-replied"),
+        ("X-Autoresponder: on\r\n", "Hello", "x-autoresponder"),
+        ("X-Auto-Response-Suppress: OOF, AutoReply\r\n", "Hello", "X-Auto-Response-Suppress"),
+        ("Precedence: junk\r\n", "Hello", "Precedence: junk"),
+        ("Return-Path: <>\r\n", "Hello", "empty Return-Path"),
+        ("", "Automatyczna odpowiedź: urlop", "subject"),
+        ("", "Réponse automatique : absent", "subject"),
+    ]
+    for extra, subject, reason in cases:
+        msg = _headers_only(extra, subject)
+        assert (msg.is_auto_reply, msg.auto_reply_reason, msg.is_bounce) == (True, reason, False)
+
+
+def test_people_are_not_auto_replies():
+    for extra, subject in [
+        ("Auto-Submitted: no\r\n", "Hello"),
+        ("X-Auto-Response-Suppress: DR, RN, NRN\r\n", "Hello"),
+        ("Precedence: first-class\r\n", "Hello"),
+        ("", "Absence request: 3 days in May"),
+        ("", "Out of office hours support?"),
+        ("", "Re: automatic reply settings do not work"),
+    ]:
+        msg = _headers_only(extra, subject)
+        assert (msg.is_auto_reply, msg.is_bounce, msg.is_list_mail) == (False, False, False)
+        assert msg.should_not_answer is False
+
+
+def test_bounce_and_list_rules():
+    assert _headers_only("", "x", sender="Postmaster@Example.com").is_bounce is True
+    assert _headers_only("Return-Path: <>\r\n", "Mail delivery failed: returning message",
+                         sender="mailer@relay.example").is_bounce is True
+    assert _headers_only("Return-Path: <>\r\n", "Hello").is_bounce is False
+    listed = _headers_only("List-Post: <mailto:l@example.com>\r\n")
+    assert (listed.is_list_mail, listed.is_auto_reply, listed.should_not_answer) == (
+        True, False, True,
+    )
