@@ -29,7 +29,7 @@ _ORIGINAL = re.compile(
 )
 _HEADER_FROM = re.compile(r"^\s*\*?(?:From|De|Od|Von)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_NEXT = re.compile(
-    r"^\s*\*?(?:Sent|Date|Enviado(?:\s+el)?|Fecha|Wys[łl]ano|Wys[łl]any|Data|Gesendet)"
+    r"^\s*\*?(?:Sent|Date|Enviado(?:\s+el)?|Fecha|Wys[łl]an[oey]|Data|Gesendet|Envoy[ée])"
     r"\s*:\*?\s*\S",
     re.IGNORECASE,
 )
@@ -81,6 +81,12 @@ _HTML_MARKERS = (
     ("moz-cite-prefix", ("div",)),
     ("moz-signature", ("div", "pre")),
     ("yahoo_quoted", ("div",)),
+    ("protonmail_quote", ("div", "blockquote")),
+    ("outlookmessageheader", ("div",)),
+    ("mail-editor-reference-message-container", ("div",)),
+    # Outlook desktop: the reply header sits in a div with a thin top border.
+    ("border-top:solid #e1e1e1", ("div",)),
+    ("border-top:solid #b5c4df", ("div",)),
 )
 _CITE = re.compile(r"""\btype\s*=\s*["']?cite""")
 _TAG_NAME = re.compile(r"<([a-z0-9]+)")

@@ -28,6 +28,8 @@ from latido.channels.email.quotes import strip_quotes_html, strip_quotes_text
          "Enviado: lunes, 4 de marzo de 2024 10:15\nPara: Ana\n\nviejo", "Sí."),
         ("Tak.\n\nOd: Wsparcie <s@x.test>\nWysłano: poniedziałek, 4 marca 2024 10:15\n\nstare",
          "Tak."),
+        ("Tak.\n\nOd: Wsparcie <s@x.test>\nWysłane: poniedziałek, 4 marca 2024 10:15\n"
+         "Do: Jan\n\nstare", "Tak."),
         # Signature and trailing ">" lines; interleaved answers are kept.
         ("Done.\n\n-- \nJohn Smith\nACME", "Done."),
         ("Top.\n\n> quoted\n> more\n", "Top."),
@@ -62,3 +64,20 @@ def test_strip_quotes_html_gmail_outlook_thunderbird():
     ) == "<p>Ok</p>"
     only_quote = '<div class="gmail_quote">old</div>'
     assert strip_quotes_html(only_quote) == only_quote
+
+
+def test_strip_quotes_html_outlook_desktop_border_header():
+    markup = (
+        "<div class=WordSection1><p class=MsoNormal>Confirmed.</p>"
+        "<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'>"
+        "<p class=MsoNormal><b>De:</b> Soporte<br><b>Enviado el:</b> lunes</p></div>"
+        "<p class=MsoNormal>old</p></div>"
+    )
+    assert strip_quotes_html(markup) == (
+        "<div class=WordSection1><p class=MsoNormal>Confirmed.</p>"
+    )
+
+
+def test_marker_words_in_text_do_not_cut():
+    markup = "<p>Our CSS class is gmail_quote, see divRplyFwdMsg docs.</p>"
+    assert strip_quotes_html(markup) == markup
