@@ -43,11 +43,22 @@ class Parts:
     content_types: list[str] = field(default_factory=list)
 
 
+def _raw_payload(part: Message) -> Any:
+    """``get_payload()`` without decoding; the stdlib can trip over 8-bit bytes there."""
+    try:
+        return part.get_payload()
+    except (ValueError, TypeError, LookupError):
+        return part._payload  # type: ignore[attr-defined]
+
+
 def _payload_bytes(part: Message) -> bytes:
-    payload = part.get_payload(decode=True)
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, TypeError, LookupError):
+        payload = None
     if isinstance(payload, bytes):
         return payload
-    raw = part.get_payload()
+    raw = _raw_payload(part)
     if isinstance(raw, str):
         return raw.encode("utf-8", errors="surrogateescape")
     return b""
@@ -55,7 +66,7 @@ def _payload_bytes(part: Message) -> bytes:
 
 def _message_bytes(part: Message) -> bytes:
     """The bytes of a message/* part's content (the enclosed message or header blocks)."""
-    payload = part.get_payload()
+    payload = _raw_payload(part)
     if isinstance(payload, list):
         chunks = []
         for sub in payload:
@@ -94,7 +105,7 @@ def _guess_boundary(body: str) -> str | None:
 
 def _repair_boundaryless(part: Message, note: Note) -> Message | None:
     """A multipart without a (usable) boundary: find the boundary lines in the body."""
-    body = part.get_payload()
+    body = _raw_payload(part)
     if not isinstance(body, str):
         return None
     boundary = _guess_boundary(body)
@@ -146,7 +157,7 @@ def _walk(
         note(_("The message nests too deeply; the innermost parts were ignored."))
         return
     if ctype.startswith("multipart/"):
-        children: Any = part.get_payload()
+        children: Any = _raw_payload(part)
         if not isinstance(children, list):
             repaired = _repair_boundaryless(part, note)
             if repaired is None:
@@ -216,7 +227,7 @@ _BAD_QP = re.compile(r"=(?![0-9A-Fa-f]{2}|[ \t]*\r?\n|[ \t]*$)")
 def _leaf_text(part: Message, ctype: str, note: Note, texts: list[str], htmls: list[str]) -> None:
     data = _payload_bytes(part)
     encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
-    raw = part.get_payload()
+    raw = _raw_payload(part)
     if encoding == "quoted-printable" and isinstance(raw, str) and _BAD_QP.search(raw):
         note(_("Text had broken quoted-printable encoding; the damaged sequences were kept "
                "as they were."))

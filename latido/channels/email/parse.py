@@ -145,6 +145,29 @@ def _parse_into(raw: bytes, result: InboundMessage) -> None:
     result.references = _references(_first(msg, "references", note))
     result.date = _date(_first(msg, "date", note), note)
 
+    try:
+        content_types = _fill_body(msg, result, note)
+    except Exception as exc:  # noqa: BLE001 - headers and classification must still happen
+        note(format_lazy(_("The message could not be fully parsed ({error})."),
+                         error=type(exc).__name__))
+        content_types = [msg.get_content_type()]
+
+    headers: dict[str, str] = {}
+    for key, value in reversed(list(msg.raw_items())):
+        headers[key.lower()] = decode_header_text(str(value), lambda _d: None)
+    report_type = ""
+    if msg.get_content_type() == "multipart/report":
+        report_type = str(msg.get_param("report-type", "") or "").lower()
+    verdict = classify(headers, content_types, report_type, result.sender_address,
+                       result.subject)
+    result.is_auto_reply = verdict.is_auto_reply
+    result.auto_reply_reason = verdict.reason
+    result.is_bounce = verdict.is_bounce
+    result.is_list_mail = verdict.is_list_mail
+
+
+def _fill_body(msg: Message, result: InboundMessage, note: Note) -> list[str]:
+    """Bodies, visible bodies and attachments; returns every content type seen."""
     parts = collect_parts(msg, note)
     result.attachments = parts.attachments
     html_raw = parts.html
@@ -168,15 +191,4 @@ def _parse_into(raw: bytes, result: InboundMessage) -> None:
     else:
         result.visible_html = text_to_html(result.visible_text)
 
-    headers: dict[str, str] = {}
-    for key, value in reversed(list(msg.raw_items())):
-        headers[key.lower()] = decode_header_text(str(value), lambda _d: None)
-    report_type = ""
-    if msg.get_content_type() == "multipart/report":
-        report_type = str(msg.get_param("report-type", "") or "").lower()
-    verdict = classify(headers, parts.content_types, report_type, result.sender_address,
-                       result.subject)
-    result.is_auto_reply = verdict.is_auto_reply
-    result.auto_reply_reason = verdict.reason
-    result.is_bounce = verdict.is_bounce
-    result.is_list_mail = verdict.is_list_mail
+    return parts.content_types

@@ -41,4 +41,4 @@ def extract_tnef(data: bytes) -> tuple[list[tuple[str, bytes]], str] | None:
         return None
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
-    return files, str(body).strip("\x00").strip()
+    return files, str(body).replace("\x00", "").strip()

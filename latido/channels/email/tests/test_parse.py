@@ -26,6 +26,10 @@ def _check(msg: InboundMessage) -> None:
     for defect in msg.defects:
         assert str(defect)
     assert msg.is_usable is bool(msg.sender_address)
+    # Nothing that PostgreSQL text columns refuse.
+    for value in (msg.subject, msg.sender_name, msg.text, msg.html, msg.visible_text,
+                  msg.visible_html, *(a.filename for a in msg.attachments)):
+        assert "\x00" not in value
     # No internal error was swallowed by the last-resort handler either.
     assert not any("could not be fully parsed" in str(d) for d in msg.defects)
 
@@ -278,3 +282,13 @@ def test_bounce_and_list_rules():
     assert (listed.is_list_mail, listed.is_auto_reply, listed.should_not_answer) == (
         True, False, True,
     )
+
+
+def test_charset_parameters_the_stdlib_trips_over():
+    for content_type in (b"text/plain; charset=\"utf\x00-8\"",
+                         b"text/plain; charset*=utf-8''utf-8"):
+        raw = (b"From: a@example.com\r\nSubject: x\r\nContent-Type: " + content_type +
+               b"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf\xc3\xa9 =ZZ\r\n")
+        msg = parse_email(raw)
+        _check(msg)
+        assert msg.text.startswith("Caf")
