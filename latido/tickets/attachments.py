@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,10 @@ def safe_filename(name: str) -> str:
     base = os.path.basename((name or "").replace("\\", "/")).strip()
     base = unicodedata.normalize("NFKC", base)
     base = "".join(ch for ch in base if ch.isprintable())
-    cleaned = get_valid_filename(base) if base.strip(". ") else ""
+    try:
+        cleaned = get_valid_filename(base) if base.strip(". ") else ""
+    except SuspiciousFileOperation:  # nothing usable left, e.g. a name of only quotes
+        cleaned = ""
     if not cleaned or cleaned.startswith("."):
         cleaned = "attachment" + (cleaned if cleaned.startswith(".") else "")
     stem, ext = os.path.splitext(cleaned)
