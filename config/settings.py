@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "latido.customers",
     "latido.tickets",
     "latido.routing",
+    "latido.channels",
     "latido.portal",
     "latido.api",
     "latido.demo",

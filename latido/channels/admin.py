@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from latido.channels.email.ingest import email_replay
+from latido.channels.models import Mailbox, QuarantinedEmail, RawEmail
+
+_RAW_FIELDS = (
+    "mailbox", "message_id", "sender", "subject", "state", "error", "notes", "attempts",
+    "received_at", "processed_at", "ticket", "ticket_message", "sha256", "size",
+)
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin[Mailbox]):
+    list_display = ("name", "address", "kind", "active", "team")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "address")
+
+
+class _ReadOnlyRawAdmin(admin.ModelAdmin[RawEmail]):
+    list_display = ("received_at", "mailbox", "sender", "subject", "state", "attempts")
+    search_fields = ("sender", "subject", "message_id")
+    fields = _RAW_FIELDS
+    readonly_fields = _RAW_FIELDS
+    actions = ("replay",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=_("Replay the selected messages"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[RawEmail]) -> None:
+        done = 0
+        for pk in queryset.filter(state=RawEmail.State.QUARANTINED).values_list("pk", flat=True):
+            if email_replay(raw_email_id=pk).state != RawEmail.State.QUARANTINED:
+                done += 1
+        self.message_user(request, ngettext(
+            "%(n)d message was processed.", "%(n)d messages were processed.", done
+        ) % {"n": done}, messages.SUCCESS if done else messages.WARNING)
+
+
+@admin.register(RawEmail)
+class RawEmailAdmin(_ReadOnlyRawAdmin):
+    list_filter = ("state", "mailbox")
+
+
+@admin.register(QuarantinedEmail)
+class QuarantinedEmailAdmin(_ReadOnlyRawAdmin):
+    list_display = ("received_at", "mailbox", "sender", "subject", "error", "attempts")
+    list_filter = ("mailbox",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RawEmail]:
+        return super().get_queryset(request).filter(state=RawEmail.State.QUARANTINED)

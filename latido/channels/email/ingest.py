@@ -1,0 +1,228 @@
+"""Email intake: store the raw bytes first, then process them into tickets exactly once.
+
+``email_receive`` is what every transport calls (SMTP endpoint, IMAP poller, webhook): it
+commits the bytes, deduplicated per mailbox by Message-ID and content hash, and schedules
+``email_process``. Processing runs in one transaction with the claimed row, so a crash rolls
+everything back and the message is processed again; anything unexpected puts the message in
+the quarantine with the error, never loses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import traceback
+from datetime import timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from latido.channels.email.attachments import split_attachments
+from latido.channels.email.parse import parse_email
+from latido.channels.email.tasks import enqueue_processing
+from latido.channels.email.threads import ticket_by_headers, ticket_by_subject
+from latido.channels.inbound import InboundMessage
+from latido.channels.models import EmailThreadRef, Mailbox, RawEmail
+from latido.core.errors import ValidationError
+from latido.customers.services import contact_get_or_create_by_email
+from latido.tickets.enums import Channel, Status
+from latido.tickets.models import Message
+from latido.tickets.services import ticket_create, ticket_note, ticket_reply
+from latido.tickets.services.create import MAX_BODY, MAX_SUBJECT
+
+logger = logging.getLogger(__name__)
+
+# A sender writing more than this many messages within the window is quarantined (a loop).
+RATE_LIMIT_MESSAGES = 20
+RATE_LIMIT_WINDOW = timedelta(minutes=10)
+
+_MSGID = re.compile(rb"<([^<>\s]+)>")
+
+
+def header_message_id(raw: bytes) -> str | None:
+    """The Message-ID header without angle brackets, or None; never raises."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        value = headers.get("Message-ID")
+        if value is None:
+            return None
+        data = str(value).encode("utf-8", "surrogateescape")
+        found = _MSGID.search(data)
+        text = (found.group(1) if found else data.strip()).decode("utf-8", "replace")
+        text = text.replace("\x00", "").strip()
+        return text[:995] or None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def email_receive(*, mailbox: Mailbox, raw: bytes) -> RawEmail:
+    """Store the message and schedule its processing; a redelivery returns the existing row."""
+    raw = bytes(raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    message_id = header_message_id(raw)
+    existing = RawEmail.objects.filter(mailbox=mailbox, message_id=message_id, sha256=digest)
+    found = existing.first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            row = RawEmail.objects.create(
+                mailbox=mailbox, message_id=message_id, sha256=digest, raw=raw, size=len(raw)
+            )
+            enqueue_processing(row.pk)
+    except IntegrityError:  # a concurrent delivery of the same message won the race
+        found = existing.first()
+        if found is None:
+            raise
+        return found
+    return row
+
+
+def _quarantine(raw_email_id: int, error: str) -> None:
+    RawEmail.objects.filter(pk=raw_email_id).update(
+        state=RawEmail.State.QUARANTINED, error=error, processed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+
+
+def email_process(*, raw_email_id: int, replay: bool = False) -> RawEmail:
+    """Turn a stored message into a ticket or a reply; idempotent, never raises on bad mail."""
+    claimable = [RawEmail.State.RECEIVED]
+    if replay:
+        claimable.append(RawEmail.State.QUARANTINED)
+    try:
+        with transaction.atomic():
+            row = RawEmail.objects.select_for_update().select_related("mailbox").filter(
+                pk=raw_email_id, state__in=claimable
+            ).first()
+            if row is None:  # already processed (or unknown): nothing to do
+                return RawEmail.objects.get(pk=raw_email_id)
+            row.attempts += 1
+            _process(row, skip_rate_limit=replay)
+            row.processed_at = timezone.now()
+            row.save()
+            return row
+    except Exception as exc:
+        logger.exception("email %s could not be processed", raw_email_id)
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        _quarantine(raw_email_id, _("Processing failed: %(error)s") % {"error": detail})
+        return RawEmail.objects.get(pk=raw_email_id)
+
+
+def email_replay(*, raw_email_id: int) -> RawEmail:
+    """Process a quarantined message again (after a fix), skipping the sender rate limit."""
+    return email_process(raw_email_id=raw_email_id, replay=True)
+
+
+def _set_state(row: RawEmail, state: str, error: str = "") -> None:
+    row.state = state
+    row.error = error
+
+
+def _process(row: RawEmail, *, skip_rate_limit: bool) -> None:
+    message = parse_email(bytes(row.raw))
+    row.sender = message.sender_address[:254]
+    row.subject = " ".join((message.subject or "").split())[:250]
+    row.notes = [str(d) for d in message.defects]
+    if not message.is_usable:
+        return _set_state(row, RawEmail.State.QUARANTINED,
+                          _("The message has no sender address."))
+    if message.should_not_answer:
+        reason = (message.auto_reply_reason
+                  or (_("Delivery status report (bounce).") if message.is_bounce else "")
+                  or _("Mailing list or bulk mail."))
+        return _set_state(row, RawEmail.State.IGNORED, str(reason))
+    if Mailbox.objects.filter(address__iexact=message.sender_address).exists():
+        return _set_state(row, RawEmail.State.IGNORED,
+                          _("The message was sent by one of our own mailboxes (a loop)."))
+    if row.message_id and RawEmail.objects.filter(
+        mailbox=row.mailbox, message_id=row.message_id, state=RawEmail.State.PROCESSED
+    ).exclude(pk=row.pk).exists():
+        return _set_state(row, RawEmail.State.IGNORED,
+                          _("A message with this Message-ID was already processed."))
+    if not skip_rate_limit and _over_rate_limit(row):
+        return _set_state(row, RawEmail.State.QUARANTINED, _(
+            "More than %(n)d messages from %(sender)s within %(minutes)d minutes; held as a "
+            "possible mail loop."
+        ) % {"n": RATE_LIMIT_MESSAGES, "sender": row.sender,
+             "minutes": int(RATE_LIMIT_WINDOW.total_seconds() // 60)})
+    _deliver(row, message)
+    _set_state(row, RawEmail.State.PROCESSED)
+
+
+def _over_rate_limit(row: RawEmail) -> bool:
+    recent = RawEmail.objects.filter(
+        sender__iexact=row.sender, received_at__gt=row.received_at - RATE_LIMIT_WINDOW,
+        received_at__lte=row.received_at,
+        state__in=[RawEmail.State.PROCESSED, RawEmail.State.QUARANTINED],
+    ).exclude(pk=row.pk)
+    return recent.count() >= RATE_LIMIT_MESSAGES
+
+
+def _body(message: InboundMessage) -> tuple[str, bool]:
+    if (message.visible_html or "").strip():
+        body, is_html = message.visible_html, True
+    elif (message.visible_text or "").strip():
+        body, is_html = message.visible_text, False
+    elif (message.html or "").strip():
+        body, is_html = message.html, True
+    elif (message.text or "").strip():
+        body, is_html = message.text, False
+    else:
+        body, is_html = _("(This message has no text.)"), False
+    if len(body) > MAX_BODY:
+        body, is_html = (message.visible_text or message.text or body)[: MAX_BODY - 200], False
+        body += "\n\n" + _("[The message was shortened; the full original is kept.]")
+    return body, is_html
+
+
+def _subject(message: InboundMessage) -> str:
+    subject = " ".join((message.subject or "").split()) or _("(no subject)")
+    return subject[:MAX_SUBJECT]
+
+
+def _deliver(row: RawEmail, message: InboundMessage) -> None:
+    contact = contact_get_or_create_by_email(
+        email=message.sender_address, name=message.sender_name[:200]
+    )
+    files, dropped = split_attachments(message.attachments)
+    body, is_html = _body(message)
+    ticket = ticket_by_headers(message) or ticket_by_subject(message, contact)
+    created: Message | None = None
+    if ticket is not None and ticket.status != Status.CLOSED:
+        created = ticket_reply(
+            ticket=ticket, actor=None, contact=contact, channel=Channel.EMAIL, body=body,
+            body_is_html=is_html, attachments=files,
+        )
+    else:
+        ticket = ticket_create(
+            actor=None, requester=contact, channel=Channel.EMAIL, subject=_subject(message),
+            body=body, body_is_html=is_html, team=row.mailbox.team,
+            attachments=files,
+        )
+        created = ticket.messages.order_by("id").first()
+    if dropped:
+        row.notes = [*row.notes, *dropped]
+        try:
+            ticket_note(ticket=ticket, actor=None, body="\n".join(
+                [_("Attachments of the email that were not added:"), *dropped]))
+        except ValidationError:
+            logger.warning("could not note dropped attachments on %s", ticket.pk)
+    row.ticket = ticket
+    row.ticket_message = created
+    if message.message_id:
+        EmailThreadRef.objects.create(
+            message_id=message.message_id, ticket=ticket, ticket_message=created,
+            direction=EmailThreadRef.Direction.INBOUND,
+        )
+
+
+def mailbox_for_address(address: str) -> Mailbox | None:
+    """The active mailbox receiving mail for this address, or None."""
+    return Mailbox.objects.filter(address__iexact=(address or "").strip(), active=True).first()
+

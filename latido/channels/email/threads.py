@@ -1,0 +1,60 @@
+"""Which ticket an inbound email belongs to: Message-ID headers first, then the subject."""
+
+from __future__ import annotations
+
+import re
+
+from latido.channels.inbound import InboundMessage
+from latido.channels.models import EmailThreadRef
+from latido.customers.models import Contact
+from latido.tickets.models import REFERENCE_PREFIX, Ticket
+
+SUBJECT_REF = re.compile(rf"(?<![\w-])\[?{REFERENCE_PREFIX}-(\d{{1,18}})\]?(?!\w)", re.I)
+
+
+def _follow_merges(ticket: Ticket) -> Ticket:
+    seen = {ticket.pk}
+    while ticket.merged_into_id and ticket.merged_into_id not in seen:
+        ticket = Ticket.objects.select_related("requester").get(pk=ticket.merged_into_id)
+        seen.add(ticket.pk)
+    return ticket
+
+
+def is_participant(contact: Contact, ticket: Ticket) -> bool:
+    """The requester, or a member of the requester's organization when it shares tickets."""
+    if contact.pk == ticket.requester_id:
+        return True
+    if ticket.organization_id is None or contact.organization_id != ticket.organization_id:
+        return False
+    org = ticket.organization
+    return bool(org and org.shares_tickets)
+
+
+def ticket_by_headers(message: InboundMessage) -> Ticket | None:
+    """The ticket of the newest known Message-ID among In-Reply-To and References."""
+    ids = [i for i in [message.in_reply_to, *reversed(message.references)] if i]
+    if not ids:
+        return None
+    refs = {
+        r.message_id: r.ticket
+        for r in EmailThreadRef.objects.filter(message_id__in=ids).select_related("ticket")
+    }
+    for msgid in ids:
+        if msgid in refs:
+            return _follow_merges(refs[msgid])
+    return None
+
+
+def ticket_by_subject(message: InboundMessage, contact: Contact) -> Ticket | None:
+    """The ticket named in the subject, but only if the sender takes part in it."""
+    for match in SUBJECT_REF.finditer(message.subject or ""):
+        ticket = (
+            Ticket.objects.select_related("organization", "requester")
+            .filter(pk=int(match.group(1))).first()
+        )
+        if ticket is None:
+            continue
+        ticket = _follow_merges(ticket)
+        if is_participant(contact, ticket):
+            return ticket
+    return None

@@ -1,0 +1,130 @@
+"""Email intake: mailboxes, the raw messages exactly as received, and Message-ID threading."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from latido.accounts.models import Team
+from latido.tickets.models import Message, Ticket
+
+
+class Mailbox(models.Model):
+    """An address customers write to, and how its mail arrives."""
+
+    class Kind(models.TextChoices):
+        SMTP = "smtp", _("SMTP endpoint")
+        IMAP = "imap", _("IMAP")
+        WEBHOOK = "webhook", _("Inbound webhook")
+
+    name = models.CharField(_("name"), max_length=120)
+    address = models.EmailField(_("address"), max_length=254, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SMTP)
+    active = models.BooleanField(_("active"), default=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="mailboxes",
+        verbose_name=_("team for new tickets"),
+    )
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["address"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
+class RawEmail(models.Model):
+    """One received message, its bytes kept exactly as delivered.
+
+    The bytes live in the row (a BinaryField), not in file storage: the row and the bytes
+    commit in one transaction, so "250 OK" after the commit means the message is durable and
+    a crash can never leave a row without its file or a file without its row.
+    """
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSED = "processed", _("Processed")
+        QUARANTINED = "quarantined", _("Quarantined")
+        IGNORED = "ignored", _("Ignored")
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="raw_emails")
+    message_id = models.CharField(_("Message-ID"), max_length=995, null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField(default=0)
+    sender = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.RECEIVED
+    )
+    error = models.TextField(_("error"), blank=True)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="raw_emails"
+    )
+    ticket_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="raw_emails"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-received_at", "-id"]
+        verbose_name = _("received email")
+        verbose_name_plural = _("received emails")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["mailbox", "message_id", "sha256"], name="rawemail_unique_delivery"
+            ),
+            models.UniqueConstraint(
+                fields=["mailbox", "sha256"], condition=Q(message_id__isnull=True),
+                name="rawemail_unique_without_msgid",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "received_at"], name="rawemail_state_idx"),
+            models.Index(fields=["sender", "received_at"], name="rawemail_sender_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id or self.sha256[:12]} ({self.state})"
+
+
+class QuarantinedEmail(RawEmail):
+    """The quarantine as administrators see it: received mail that could not be processed."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("quarantined email")
+        verbose_name_plural = _("quarantine")
+
+
+class EmailThreadRef(models.Model):
+    """A Message-ID header we received or sent, and the ticket message it belongs to."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Inbound")
+        OUTBOUND = "out", _("Outbound")
+
+    message_id = models.CharField(max_length=995, db_index=True)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="email_refs")
+    ticket_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="email_refs"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-id"]
+
+    def __str__(self) -> str:
+        return self.message_id
