@@ -1,4 +1,4 @@
-"""Spanish and Polish translations: email channel parsing defects shown to administrators."""
+"""Spanish and Polish translations: email channel parsing defects and email intake."""
 
 # (msgid, Spanish, Polish)
 ENTRIES = [
@@ -62,4 +62,76 @@ ENTRIES = [
     ("Unknown character set “{charset}”; the text was guessed.",
      "Juego de caracteres desconocido «{charset}»; el texto se dedujo.",
      "Nieznany zestaw znaków „{charset}”; tekst odgadnięto."),
+]
+
+# Email intake: mailboxes, the quarantine, processing outcomes.
+ENTRIES += [
+    ("Replay the selected messages", "Reprocesar los mensajes seleccionados",
+     "Przetwórz ponownie wybrane wiadomości"),
+    ("%(name)s: more than %(n)d attachments per message.",
+     "%(name)s: más de %(n)d adjuntos por mensaje.",
+     "%(name)s: więcej niż %(n)d załączników w jednej wiadomości."),
+    ("Processing failed: %(error)s", "El procesamiento falló: %(error)s",
+     "Przetwarzanie nie powiodło się: %(error)s"),
+    ("Delivery status report (bounce).", "Informe de estado de entrega (rebote).",
+     "Raport o stanie doręczenia (zwrot)."),
+    ("Mailing list or bulk mail.", "Lista de correo o correo masivo.",
+     "Lista mailingowa lub poczta masowa."),
+    ("The message was sent by one of our own mailboxes (a loop).",
+     "El mensaje lo envió uno de nuestros propios buzones (un bucle).",
+     "Wiadomość wysłała jedna z naszych skrzynek (pętla)."),
+    ("A message with this Message-ID was already processed.",
+     "Ya se procesó un mensaje con este Message-ID.",
+     "Wiadomość z tym Message-ID została już przetworzona."),
+    ("More than %(n)d messages from %(sender)s within %(minutes)d minutes; held as a "
+     "possible mail loop.",
+     "Más de %(n)d mensajes de %(sender)s en %(minutes)d minutos; retenido como posible "
+     "bucle de correo.",
+     "Ponad %(n)d wiadomości od %(sender)s w ciągu %(minutes)d minut; wstrzymano jako "
+     "możliwą pętlę pocztową."),
+    ("(This message has no text.)", "(Este mensaje no tiene texto.)",
+     "(Ta wiadomość nie zawiera tekstu.)"),
+    ("[The message was shortened; the full original is kept.]",
+     "[El mensaje se acortó; se conserva el original completo.]",
+     "[Wiadomość skrócono; pełny oryginał zachowano.]"),
+    ("(no subject)", "(sin asunto)", "(brak tematu)"),
+    ("Attachments of the email that were not added:",
+     "Adjuntos del correo que no se añadieron:",
+     "Załączniki wiadomości, których nie dodano:"),
+    ("No active mailbox has the address %(address)s.",
+     "Ningún buzón activo tiene la dirección %(address)s.",
+     "Żadna aktywna skrzynka nie ma adresu %(address)s."),
+    ("SMTP endpoint", "Punto de entrada SMTP", "Punkt odbioru SMTP"),
+    ("IMAP", "IMAP", "IMAP"),
+    ("Inbound webhook", "Webhook de entrada", "Webhook przychodzący"),
+    ("address", "dirección", "adres"),
+    ("kind", "tipo", "rodzaj"),
+    ("active", "activo", "aktywna"),
+    ("team for new tickets", "equipo para tickets nuevos", "zespół dla nowych zgłoszeń"),
+    ("settings", "configuración", "ustawienia"),
+    ("mailbox", "buzón", "skrzynka pocztowa"),
+    ("mailboxes", "buzones", "skrzynki pocztowe"),
+    ("Received", "Recibido", "Odebrana"),
+    ("Processed", "Procesado", "Przetworzona"),
+    ("Quarantined", "En cuarentena", "W kwarantannie"),
+    ("Ignored", "Ignorado", "Zignorowana"),
+    ("Message-ID", "Message-ID", "Message-ID"),
+    ("sender", "remitente", "nadawca"),
+    ("received at", "recibido el", "odebrano"),
+    ("state", "estado", "stan"),
+    ("error", "error", "błąd"),
+    ("attempts", "intentos", "próby"),
+    ("received email", "correo recibido", "odebrana wiadomość"),
+    ("received emails", "correos recibidos", "odebrane wiadomości"),
+    ("quarantined email", "correo en cuarentena", "wiadomość w kwarantannie"),
+    ("quarantine", "cuarentena", "kwarantanna"),
+    ("Inbound", "Entrante", "Przychodząca"),
+    ("Outbound", "Saliente", "Wychodząca"),
+]
+
+PLURALS = [
+    ("%(n)d message was processed.", "%(n)d messages were processed.",
+     ("Se procesó %(n)d mensaje.", "Se procesaron %(n)d mensajes."),
+     ("Przetworzono %(n)d wiadomość.", "Przetworzono %(n)d wiadomości.",
+      "Przetworzono %(n)d wiadomości.")),
 ]

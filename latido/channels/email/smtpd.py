@@ -15,6 +15,7 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
 from latido.channels.email.ingest import email_receive, mailbox_for_address
+from latido.channels.models import Mailbox
 
 logger = logging.getLogger(__name__)
 
@@ -23,20 +24,24 @@ DEFAULT_SIZE_LIMIT = 40 * 1024 * 1024
 
 def _mailbox_id(address: str, only: str | None) -> int | None:
     close_old_connections()
-    if only and address.strip().lower() != only.strip().lower():
-        return None
-    mailbox = mailbox_for_address(address)
-    return mailbox.pk if mailbox else None
+    try:
+        if only and address.strip().lower() != only.strip().lower():
+            return None
+        mailbox = mailbox_for_address(address)
+        return mailbox.pk if mailbox else None
+    finally:
+        close_old_connections()  # honours CONN_MAX_AGE: kept open or closed at once
 
 
 def _store(mailbox_ids: list[int], raw: bytes) -> list[int]:
-    from latido.channels.models import Mailbox
-
     close_old_connections()
-    stored = []
-    for mailbox in Mailbox.objects.filter(pk__in=sorted(set(mailbox_ids))):
-        stored.append(email_receive(mailbox=mailbox, raw=raw).pk)
-    return stored
+    try:
+        return [
+            email_receive(mailbox=mailbox, raw=raw).pk
+            for mailbox in Mailbox.objects.filter(pk__in=sorted(set(mailbox_ids)))
+        ]
+    finally:
+        close_old_connections()
 
 
 class IntakeHandler:

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from latido.channels.email.smtpd import DEFAULT_SIZE_LIMIT, make_controller
 from latido.channels.models import Mailbox
@@ -26,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         only = options["mailbox"]
         if only and not Mailbox.objects.filter(address__iexact=only, active=True).exists():
-            raise CommandError(f"No active mailbox with the address {only}.")
+            raise CommandError(_("No active mailbox has the address %(address)s.")
+                               % {"address": only})
         controller = make_controller(
             host=options["host"], port=options["port"], only_address=only,
             size_limit=options["size_limit"],
