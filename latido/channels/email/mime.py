@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
-from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -240,10 +239,11 @@ def _leaf_text(part: Message, ctype: str, note: Note, texts: list[str], htmls: l
 
 
 def _safe_name(name: str, ctype: str) -> str:
-    try:
-        return safe_filename(name)
-    except SuspiciousFileOperation:  # e.g. a name of only quotes or punctuation
+    cleaned = safe_filename(name)
+    if cleaned == "attachment" and name.strip() != "attachment":
+        # Nothing usable was left of the name (e.g. only quotes): keep the type's extension.
         return safe_filename("attachment" + (mimetypes.guess_extension(ctype) or ".bin"))
+    return cleaned
 
 
 def _attach(
