@@ -60,7 +60,7 @@ class RawEmail(models.Model):
     sha256 = models.CharField(max_length=64)
     raw = models.BinaryField()
     size = models.PositiveIntegerField(default=0)
-    sender = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=250, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)

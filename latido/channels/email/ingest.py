@@ -97,9 +97,11 @@ def email_process(*, raw_email_id: int, replay: bool = False) -> RawEmail:
         claimable.append(RawEmail.State.QUARANTINED)
     try:
         with transaction.atomic():
-            row = RawEmail.objects.select_for_update().select_related("mailbox").filter(
-                pk=raw_email_id, state__in=claimable
-            ).first()
+            # Lock only this row (not the mailbox joined in), so mailboxes process in parallel.
+            row = (
+                RawEmail.objects.select_for_update(of=("self",)).select_related("mailbox")
+                .filter(pk=raw_email_id, state__in=claimable).first()
+            )
             if row is None:  # already processed (or unknown): nothing to do
                 return RawEmail.objects.get(pk=raw_email_id)
             row.attempts += 1
@@ -157,7 +159,7 @@ def _process(row: RawEmail, *, skip_rate_limit: bool) -> None:
 
 def _over_rate_limit(row: RawEmail) -> bool:
     recent = RawEmail.objects.filter(
-        sender__iexact=row.sender, received_at__gt=row.received_at - RATE_LIMIT_WINDOW,
+        sender=row.sender, received_at__gt=row.received_at - RATE_LIMIT_WINDOW,
         received_at__lte=row.received_at,
         state__in=[RawEmail.State.PROCESSED, RawEmail.State.QUARANTINED],
     ).exclude(pk=row.pk)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
+
+from latido.core.task_backends import uses_database_backend
+
+# A message still "received" this long after it arrived lost its processing job (a worker
+# killed mid-task, a broker restart); the sweep schedules it again. Processing is idempotent.
+STALE_AFTER = timedelta(minutes=5)
 
 
 @task()
@@ -21,8 +29,23 @@ def enqueue_processing(raw_email_id: int) -> None:
     With the database task backend the job row is written in the same transaction as the
     raw message (an outbox: both commit or neither does); other backends enqueue after commit.
     """
-    backend = str(settings.TASKS["default"]["BACKEND"])  # type: ignore[index]
-    if backend.startswith("django_tasks_db."):
+    if uses_database_backend():
         process_raw_email.enqueue(raw_email_id)
     else:
         transaction.on_commit(lambda: process_raw_email.enqueue(raw_email_id))
+
+
+@task()
+def requeue_stale_emails(limit: int = 1000) -> int:
+    """Schedule processing again for messages left unprocessed; returns how many."""
+    from latido.channels.models import RawEmail
+
+    cutoff = timezone.now() - STALE_AFTER
+    ids = list(
+        RawEmail.objects.filter(state=RawEmail.State.RECEIVED, received_at__lt=cutoff)
+        .order_by("received_at", "id").values_list("pk", flat=True)[:limit]
+    )
+    with transaction.atomic():
+        for pk in ids:
+            enqueue_processing(pk)
+    return len(ids)

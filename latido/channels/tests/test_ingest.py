@@ -221,3 +221,34 @@ def test_receive_only_stores_and_processing_is_idempotent(mailbox):
     email_process(raw_email_id=row.pk)
     assert Ticket.objects.filter(channel="email").count() == 1
     assert RawEmail.objects.get(pk=row.pk).attempts == 1
+
+
+def test_the_sweep_schedules_messages_whose_processing_job_was_lost(
+    mailbox, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from latido.channels.email.tasks import requeue_stale_emails
+
+    # Stored, but the worker died before processing it (no job ran).
+    lost = email_receive(mailbox=mailbox, raw=make_mail(subject="Lost job"))
+    fresh = email_receive(mailbox=mailbox, raw=make_mail(subject="Just arrived"))
+    RawEmail.objects.filter(pk=lost.pk).update(received_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stale_emails.call() == 1
+    assert RawEmail.objects.get(pk=lost.pk).state == RawEmail.State.PROCESSED
+    assert RawEmail.objects.get(pk=fresh.pk).state == RawEmail.State.RECEIVED
+    assert Ticket.objects.filter(subject="Lost job").count() == 1
+
+
+def test_the_same_mail_to_two_mailboxes_is_stored_for_each(mailbox, world):
+    other = Mailbox.objects.create(name="Sales", address="sales@latido.test",
+                                   team=world.other_team)
+    raw = make_mail(message_id="<both@customer.test>", to="help@latido.test, sales@latido.test")
+    first, second = deliver(mailbox, raw), deliver(other, raw)
+    assert first.pk != second.pk
+    assert first.state == RawEmail.State.PROCESSED
+    assert second.state == RawEmail.State.PROCESSED
+    assert Ticket.objects.get(pk=second.ticket_id).team == world.other_team
