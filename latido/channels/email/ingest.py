@@ -84,9 +84,18 @@ def email_receive(*, mailbox: Mailbox, raw: bytes) -> RawEmail:
 
 
 def _quarantine(raw_email_id: int, error: str) -> None:
+    """Hold the message with the error; sender and subject filled in when they can be read."""
+    summary: dict[str, str] = {}
+    try:
+        raw = RawEmail.objects.values_list("raw", flat=True).get(pk=raw_email_id)
+        parsed = parse_email(bytes(raw))
+        summary = {"sender": parsed.sender_address[:254],
+                   "subject": " ".join((parsed.subject or "").split())[:250]}
+    except Exception:  # noqa: BLE001 - the error being recorded matters more
+        logger.exception("email %s: no summary for the quarantine", raw_email_id)
     RawEmail.objects.filter(pk=raw_email_id).update(
         state=RawEmail.State.QUARANTINED, error=error, processed_at=timezone.now(),
-        attempts=F("attempts") + 1,
+        attempts=F("attempts") + 1, **summary,
     )
 
 

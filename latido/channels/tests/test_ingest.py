@@ -171,6 +171,7 @@ def test_processing_failure_is_quarantined_and_replay_after_the_fix_works(
     row = deliver(mailbox, raw)
     assert row.state == RawEmail.State.QUARANTINED
     assert row.error.startswith("Processing failed: ")
+    assert (row.sender, row.subject, row.attempts) == ("ana@customer.test", "Hello", 1)
     assert row.ticket_id is None
     assert Ticket.objects.filter(channel="email").count() == 0
     assert bytes(RawEmail.objects.get(pk=row.pk).raw) == raw

@@ -92,3 +92,26 @@ def test_an_auto_reply_over_smtp_is_stored_and_ignored(smtp_server):
     row = RawEmail.objects.get()
     assert row.state == RawEmail.State.IGNORED
     assert Ticket.objects.count() == 0
+
+
+def test_the_command_refuses_an_unknown_mailbox():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No active mailbox has the address x@latido.test."):
+        call_command("smtpd", "--mailbox", "x@latido.test", "--port", str(_free_port()))
+
+
+def test_a_server_for_one_mailbox_refuses_the_others(transactional_db):
+    Mailbox.objects.create(name="Help", address="help@latido.test")
+    Mailbox.objects.create(name="Sales", address="sales@latido.test")
+    port = _free_port()
+    controller = make_controller(host="127.0.0.1", port=port, only_address="help@latido.test")
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+            client.ehlo()
+            assert client.mail("ana@customer.test")[0] == 250
+            assert client.rcpt("sales@latido.test")[0] == 550
+            assert client.rcpt("help@latido.test")[0] == 250
+    finally:
+        controller.stop()
