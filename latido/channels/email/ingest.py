@@ -121,6 +121,7 @@ def email_process(*, raw_email_id: int, replay: bool = False) -> RawEmail:
     except Exception as exc:
         logger.exception("email %s could not be processed", raw_email_id)
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        detail = detail.replace("\x00", "")[:4000]  # PostgreSQL text cannot hold NUL
         _quarantine(raw_email_id, _("Processing failed: %(error)s") % {"error": detail})
         return RawEmail.objects.get(pk=raw_email_id)
 
