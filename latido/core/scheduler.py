@@ -51,6 +51,9 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
                 timedelta(hours=6)),
     PeriodicJob("clear-expired-sessions", "latido.core.housekeeping.clear_expired_sessions",
                 timedelta(hours=12)),
+    # Mail stored but never processed (a worker died mid-batch) is scheduled again.
+    PeriodicJob("requeue-stale-emails", "latido.channels.email.tasks.requeue_stale_emails",
+                timedelta(minutes=5)),
 )
 
 
