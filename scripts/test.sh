@@ -20,6 +20,8 @@ PYEOF
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# The IMAP polling tests start a private dovecot on loopback.
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 if ! command -v redis-server >/dev/null 2>&1 && ! redis_answers; then
   missing+=(redis-server)
 fi

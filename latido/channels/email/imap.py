@@ -1,0 +1,237 @@
+"""IMAP polling: fetch new mail, store it with ``email_receive``, only then mark or move it.
+
+A mailbox of kind IMAP keeps its configuration in ``Mailbox.settings``::
+
+    {"host": "imap.example.com", "port": 993, "security": "ssl",   # or "starttls" / "none"
+     "username": "help@example.com", "password_env": "LATIDO_IMAP_HELP_PASSWORD",
+     "auth": "password",                                            # or "xoauth2"
+     "token_env": "LATIDO_IMAP_HELP_TOKEN",                         # for xoauth2
+     "folder": "INBOX", "processed_folder": ""}                     # "" = mark \\Seen
+
+Secrets never live in the database: ``password_env`` / ``token_env`` name environment
+variables. Messages are fetched with ``BODY.PEEK[]`` (which does not set ``\\Seen``) and
+marked or moved only after ``email_receive`` returned, i.e. after the raw bytes committed. A
+crash in between means the next poll fetches the message again and ``email_receive`` returns
+the stored row (no loss, no duplicate).
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import os
+import re
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from latido.channels.email.ingest import email_receive
+from latido.channels.models import Mailbox
+from latido.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+MAX_PER_POLL = 200
+SECURITY_CHOICES = ("ssl", "starttls", "none")
+AUTH_CHOICES = ("password", "xoauth2")
+
+_UID = re.compile(rb"UID (\d+)")
+
+
+class ImapPollError(DomainError):
+    code = "imap_error"
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    host: str
+    port: int
+    security: str
+    username: str
+    auth: str
+    secret_env: str
+    folder: str
+    processed_folder: str
+    timeout: float
+
+    @classmethod
+    def from_mailbox(cls, mailbox: Mailbox) -> ImapConfig:
+        data: dict[str, Any] = dict(mailbox.settings or {})
+        security = str(data.get("security") or "ssl").lower()
+        auth = str(data.get("auth") or "password").lower()
+        host = str(data.get("host") or "").strip()
+        username = str(data.get("username") or "").strip()
+        if security not in SECURITY_CHOICES:
+            raise ImapPollError(_("Unknown IMAP security %(value)r (use ssl, starttls or none).")
+                                % {"value": security})
+        if auth not in AUTH_CHOICES:
+            raise ImapPollError(_("Unknown IMAP authentication %(value)r (use password or "
+                                  "xoauth2).") % {"value": auth})
+        if not host or not username:
+            raise ImapPollError(_("The IMAP settings of %(address)s need a host and a "
+                                  "username.") % {"address": mailbox.address})
+        secret_key = "token_env" if auth == "xoauth2" else "password_env"
+        secret_env = str(data.get(secret_key) or "").strip()
+        if not secret_env:
+            raise ImapPollError(_("The IMAP settings of %(address)s need %(key)s, the name of "
+                                  "the environment variable holding the secret.")
+                                % {"address": mailbox.address, "key": secret_key})
+        default_port = 993 if security == "ssl" else 143
+        return cls(
+            host=host, port=int(data.get("port") or default_port), security=security,
+            username=username, auth=auth, secret_env=secret_env,
+            folder=str(data.get("folder") or "INBOX"),
+            processed_folder=str(data.get("processed_folder") or "").strip(),
+            timeout=float(data.get("timeout") or 60),
+        )
+
+    def secret(self) -> str:
+        value = os.environ.get(self.secret_env, "")
+        if not value:
+            raise ImapPollError(_("The environment variable %(name)s (the IMAP secret) is not "
+                                  "set.") % {"name": self.secret_env})
+        return value
+
+
+def xoauth2_string(username: str, token: str) -> bytes:
+    """The SASL XOAUTH2 initial response (imaplib base64-encodes it)."""
+    return f"user={username}\x01auth=Bearer {token}\x01\x01".encode()
+
+
+def _check(result: tuple[str, Any], what: str) -> Any:
+    status, data = result
+    if status != "OK":
+        detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
+        raise ImapPollError(_("IMAP %(command)s failed: %(detail)s")
+                            % {"command": what, "detail": detail})
+    return data
+
+
+def _connect(config: ImapConfig) -> imaplib.IMAP4:
+    try:
+        if config.security == "ssl":
+            return imaplib.IMAP4_SSL(config.host, config.port, timeout=config.timeout,
+                                     ssl_context=ssl.create_default_context())
+        client = imaplib.IMAP4(config.host, config.port, timeout=config.timeout)
+        if config.security == "starttls":
+            client.starttls(ssl_context=ssl.create_default_context())
+        return client
+    except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+        raise ImapPollError(_("Cannot connect to the IMAP server %(host)s:%(port)d: %(error)s")
+                            % {"host": config.host, "port": config.port, "error": exc}) from exc
+
+
+def _login(client: imaplib.IMAP4, config: ImapConfig) -> None:
+    secret = config.secret()
+    try:
+        if config.auth == "xoauth2":
+            client.authenticate("XOAUTH2", lambda _challenge: xoauth2_string(
+                config.username, secret))
+        else:
+            client.login(config.username, secret)
+    except imaplib.IMAP4.error as exc:
+        raise ImapPollError(_("IMAP login failed for %(user)s at %(host)s (check the username "
+                              "and the secret in %(env)s): %(error)s")
+                            % {"user": config.username, "host": config.host,
+                               "env": config.secret_env, "error": exc}) from exc
+
+
+@contextmanager
+def imap_session(config: ImapConfig) -> Iterator[imaplib.IMAP4]:
+    """A logged-in connection with the configured folder selected; logs out at the end."""
+    client = _connect(config)
+    try:
+        _login(client, config)
+        _check(client.select(_quote(config.folder)), "SELECT")
+        if config.processed_folder:
+            status, data = client.create(_quote(config.processed_folder))
+            if status != "OK" and b"exist" not in b" ".join(data).lower():
+                _check((status, data), "CREATE")
+        yield client
+    finally:
+        with suppress(OSError, imaplib.IMAP4.error):
+            client.logout()
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def pending_uids(client: imaplib.IMAP4, config: ImapConfig) -> list[str]:
+    """UIDs still to take: unseen ones, or every undeleted one when mail is moved away."""
+    criterion = "UNDELETED" if config.processed_folder else "UNSEEN"
+    data = _check(client.uid("SEARCH", criterion), "SEARCH")
+    uids = b" ".join(d for d in data if d).split()
+    return sorted((uid.decode("ascii") for uid in uids), key=int)
+
+
+def fetch_message(client: imaplib.IMAP4, uid: str) -> bytes | None:
+    """The message's exact bytes, without setting \\Seen; None when it vanished meanwhile."""
+    data = _check(client.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH")
+    for item in data:
+        if isinstance(item, tuple) and len(item) == 2:
+            found = _UID.search(item[0])
+            if found is None or found.group(1) == uid.encode("ascii"):
+                return bytes(item[1])
+    return None
+
+
+def mark_processed(client: imaplib.IMAP4, uid: str, config: ImapConfig) -> None:
+    """Flag the message \\Seen, or move it to the processed folder."""
+    if not config.processed_folder:
+        _check(client.uid("STORE", uid, "+FLAGS.SILENT", "(\\Seen)"), "STORE")
+        return
+    target = _quote(config.processed_folder)
+    if "MOVE" in client.capabilities:
+        _check(client.uid("MOVE", uid, target), "MOVE")
+        return
+    _check(client.uid("COPY", uid, target), "COPY")
+    _check(client.uid("STORE", uid, "+FLAGS.SILENT", "(\\Deleted)"), "STORE")
+    if "UIDPLUS" in client.capabilities:
+        _check(client.uid("EXPUNGE", uid), "EXPUNGE")
+    else:
+        _check(client.expunge(), "EXPUNGE")
+
+
+def imap_poll_mailbox(*, mailbox: Mailbox, limit: int = MAX_PER_POLL) -> int:
+    """Take up to ``limit`` new messages from the mailbox's IMAP folder; returns how many.
+
+    Must run outside a transaction: each message is committed by ``email_receive`` before
+    the server is told it was taken.
+    """
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("imap_poll_mailbox must not run inside a transaction")
+    config = ImapConfig.from_mailbox(mailbox)
+    taken = 0
+    try:
+        with imap_session(config) as client:
+            for uid in pending_uids(client, config)[:limit]:
+                raw = fetch_message(client, uid)
+                if raw is None:
+                    continue
+                email_receive(mailbox=mailbox, raw=raw)  # committed when this returns
+                mark_processed(client, uid, config)
+                taken += 1
+    except ImapPollError:
+        logger.exception("IMAP polling of %s failed", mailbox.address)
+        raise
+    except (OSError, imaplib.IMAP4.error) as exc:
+        logger.exception("IMAP polling of %s failed", mailbox.address)
+        raise ImapPollError(_("IMAP polling of %(address)s failed after %(n)d messages: "
+                              "%(error)s") % {"address": mailbox.address, "n": taken,
+                                              "error": exc}) from exc
+    logger.info("IMAP polling of %s took %d messages", mailbox.address, taken)
+    return taken
+
+
+def imap_mailboxes(address: str | None = None) -> list[Mailbox]:
+    """The active IMAP mailboxes, or the one with this address."""
+    found = Mailbox.objects.filter(kind=Mailbox.Kind.IMAP, active=True)
+    if address:
+        found = found.filter(address__iexact=address.strip())
+    return list(found)
