@@ -193,6 +193,7 @@ CHANNEL_LAYERS = (
 # The event pipeline: handlers run in this order after a ticket change commits.
 LATIDO_EVENT_PIPELINE = [
     "latido.routing.handlers.auto_assign",
+    "latido.channels.handlers.send_email_replies",
 ]
 
 EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

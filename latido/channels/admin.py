@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from latido.channels.email.ingest import email_replay
-from latido.channels.models import Mailbox, QuarantinedEmail, RawEmail
+from latido.channels.models import Mailbox, OutboundEmail, QuarantinedEmail, RawEmail
 
 _RAW_FIELDS = (
     "mailbox", "message_id", "sender", "subject", "state", "error", "notes", "attempts",
@@ -61,3 +61,30 @@ class QuarantinedEmailAdmin(_ReadOnlyRawAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RawEmail]:
         return super().get_queryset(request).filter(state=RawEmail.State.QUARANTINED)
+
+
+_OUTBOUND_FIELDS = (
+    "ticket", "ticket_message", "mailbox", "from_address", "to_address", "subject",
+    "message_id", "in_reply_to", "references", "state", "attempts", "last_error",
+    "next_attempt_at", "sent_at", "created_at",
+)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
+    """Outgoing mail, read-only: state, attempts and the last error of each reply sent."""
+
+    list_display = ("created_at", "to_address", "subject", "state", "attempts", "sent_at")
+    list_filter = ("state", "mailbox")
+    search_fields = ("to_address", "subject", "message_id")
+    fields = _OUTBOUND_FIELDS
+    readonly_fields = _OUTBOUND_FIELDS
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

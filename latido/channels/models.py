@@ -128,3 +128,50 @@ class EmailThreadRef(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class OutboundEmail(models.Model):
+    """An agent's public reply sent to the requester by email, at most once.
+
+    The Message-ID is generated once, when the row is created, and reused on every retry,
+    so a receiver that already got the message can recognise the duplicate.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="outbound_emails")
+    ticket_message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="outbound_emails"
+    )
+    event_id = models.PositiveBigIntegerField(_("event"), unique=True)
+    mailbox = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_emails"
+    )
+    from_address = models.CharField(_("from"), max_length=400)
+    to_address = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    message_id = models.CharField(_("Message-ID"), max_length=995, unique=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=995, blank=True)
+    references = models.TextField(_("References"), blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices,
+                             default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes: ClassVar = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbound_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.state})"

@@ -54,6 +54,9 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Mail stored but never processed (a worker died mid-batch) is scheduled again.
     PeriodicJob("requeue-stale-emails", "latido.channels.email.tasks.requeue_stale_emails",
                 timedelta(minutes=5)),
+    # Outgoing mail that failed and whose backoff passed (or whose send job was lost).
+    PeriodicJob("retry-outbound-emails", "latido.channels.email.tasks.retry_outbound_emails",
+                timedelta(minutes=1)),
 )
 
 

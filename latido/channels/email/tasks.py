@@ -49,3 +49,22 @@ def requeue_stale_emails(limit: int = 1000) -> int:
         for pk in ids:
             enqueue_processing(pk)
     return len(ids)
+
+
+@task()
+def send_outbound_email(outbound_id: int) -> None:
+    """Send one outgoing email (at most once; a row already claimed or sent is skipped)."""
+    from latido.channels.email.outbound import outbound_send
+
+    outbound_send(outbound_id=outbound_id)
+
+
+@task()
+def retry_outbound_emails(limit: int = 500) -> int:
+    """Send failed emails whose backoff has passed, and queued ones whose job was lost."""
+    from latido.channels.email.outbound import due_for_retry, outbound_send
+
+    ids = list(due_for_retry().values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        outbound_send(outbound_id=pk)
+    return len(ids)

@@ -47,9 +47,11 @@ def test_of_two_schedulers_only_the_lease_holder_enqueues():
 
     assert (tick_a.leader, tick_a.enqueued) == (True, ["prune-task-results",
                                                         "clear-expired-sessions",
-                                                        "requeue-stale-emails"])
+                                                        "requeue-stale-emails",
+                                                        "retry-outbound-emails"])
     assert (tick_b.leader, tick_b.enqueued) == (False, [])
     assert _enqueued_paths() == ["latido.channels.email.tasks.requeue_stale_emails",
+                                 "latido.channels.email.tasks.retry_outbound_emails",
                                  "latido.core.housekeeping.clear_expired_sessions",
                                  "latido.core.housekeeping.prune_task_results"]
     lease = Lease.objects.get(name="scheduler")
@@ -71,7 +73,7 @@ def test_the_holder_renews_and_the_other_takes_over_only_after_expiry():
     assert second.tick().leader is True  # the first stopped renewing
     assert first.tick().leader is False
     assert Lease.objects.get(name="scheduler").holder == "b"
-    assert DBTaskResult.objects.count() == 3  # jobs were not due again in between
+    assert DBTaskResult.objects.count() == 4  # jobs were not due again in between
 
 
 @override_settings(TASKS=DB_TASKS)
@@ -93,11 +95,12 @@ def test_a_job_is_enqueued_again_when_its_interval_has_passed():
     scheduler.tick()
     clock.now = T0 + timedelta(hours=6, seconds=1)
 
-    assert scheduler.tick().enqueued == ["prune-task-results", "requeue-stale-emails"]
+    assert scheduler.tick().enqueued == ["prune-task-results", "requeue-stale-emails",
+                                         "retry-outbound-emails"]
     clock.now = T0 + timedelta(hours=12, seconds=1)
     assert scheduler.tick().enqueued == ["prune-task-results", "clear-expired-sessions",
-                                         "requeue-stale-emails"]
-    assert DBTaskResult.objects.count() == 8
+                                         "requeue-stale-emails", "retry-outbound-emails"]
+    assert DBTaskResult.objects.count() == 11
     state = PeriodicJobState.objects.get(name="clear-expired-sessions")
     assert state.next_run_at == T0 + timedelta(hours=24, seconds=1)
 
@@ -110,7 +113,7 @@ def test_two_claims_of_the_same_due_job_enqueue_it_once():
 
     assert first == [job.name for job in PERIODIC_JOBS]
     assert second == []
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 4
 
 
 def test_lease_claim_is_refused_while_another_holder_is_valid():
