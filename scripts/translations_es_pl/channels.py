@@ -151,6 +151,49 @@ ENTRIES += [
     ("The email reply to %(to)s could not be delivered after %(n)d attempts: %(error)s",
      "La respuesta por correo a %(to)s no se pudo entregar tras %(n)d intentos: %(error)s",
      "Nie udało się dostarczyć odpowiedzi e-mail do %(to)s po %(n)d próbach: %(error)s"),
+    # IMAP polling
+    ("Unknown IMAP security %(value)r (use ssl, starttls or none).",
+     "Seguridad IMAP desconocida %(value)r (use ssl, starttls o none).",
+     "Nieznane zabezpieczenie IMAP %(value)r (użyj ssl, starttls lub none)."),
+    ("Unknown IMAP authentication %(value)r (use password or xoauth2).",
+     "Autenticación IMAP desconocida %(value)r (use password o xoauth2).",
+     "Nieznane uwierzytelnianie IMAP %(value)r (użyj password lub xoauth2)."),
+    ("The IMAP settings of %(address)s need a host and a username.",
+     "La configuración IMAP de %(address)s necesita un servidor y un usuario.",
+     "Ustawienia IMAP skrzynki %(address)s wymagają serwera i nazwy użytkownika."),
+    ("The IMAP settings of %(address)s need %(key)s, the name of the environment variable "
+     "holding the secret.",
+     "La configuración IMAP de %(address)s necesita %(key)s, el nombre de la variable de "
+     "entorno que contiene el secreto.",
+     "Ustawienia IMAP skrzynki %(address)s wymagają %(key)s, nazwy zmiennej środowiskowej "
+     "zawierającej sekret."),
+    ("The environment variable %(name)s (the IMAP secret) is not set.",
+     "La variable de entorno %(name)s (el secreto IMAP) no está definida.",
+     "Zmienna środowiskowa %(name)s (sekret IMAP) nie jest ustawiona."),
+    ("IMAP %(command)s failed: %(detail)s",
+     "Falló el comando IMAP %(command)s: %(detail)s",
+     "Polecenie IMAP %(command)s nie powiodło się: %(detail)s"),
+    ("Cannot connect to the IMAP server %(host)s:%(port)d: %(error)s",
+     "No se puede conectar al servidor IMAP %(host)s:%(port)d: %(error)s",
+     "Nie można połączyć się z serwerem IMAP %(host)s:%(port)d: %(error)s"),
+    ("IMAP login failed for %(user)s at %(host)s (check the username and the secret in "
+     "%(env)s): %(error)s",
+     "Falló el inicio de sesión IMAP de %(user)s en %(host)s (revise el usuario y el secreto "
+     "en %(env)s): %(error)s",
+     "Logowanie IMAP użytkownika %(user)s na %(host)s nie powiodło się (sprawdź nazwę "
+     "użytkownika i sekret w %(env)s): %(error)s"),
+    ("IMAP polling of %(address)s failed (messages taken before the failure: %(n)d): "
+     "%(error)s",
+     "Falló la consulta IMAP de %(address)s (mensajes tomados antes del fallo: %(n)d): "
+     "%(error)s",
+     "Pobieranie IMAP dla %(address)s nie powiodło się (wiadomości pobrane przed błędem: "
+     "%(n)d): %(error)s"),
+    ("No active IMAP mailbox has the address %(address)s.",
+     "Ningún buzón IMAP activo tiene la dirección %(address)s.",
+     "Żadna aktywna skrzynka IMAP nie ma adresu %(address)s."),
+    ("IMAP polling failed for: %(addresses)s",
+     "Falló la consulta IMAP de: %(addresses)s",
+     "Pobieranie IMAP nie powiodło się dla: %(addresses)s"),
 ]
 
 PLURALS = [

@@ -222,9 +222,9 @@ def imap_poll_mailbox(*, mailbox: Mailbox, limit: int = MAX_PER_POLL) -> int:
         raise
     except (OSError, imaplib.IMAP4.error) as exc:
         logger.exception("IMAP polling of %s failed", mailbox.address)
-        raise ImapPollError(_("IMAP polling of %(address)s failed after %(n)d messages: "
-                              "%(error)s") % {"address": mailbox.address, "n": taken,
-                                              "error": exc}) from exc
+        raise ImapPollError(_("IMAP polling of %(address)s failed (messages taken before the "
+                              "failure: %(n)d): %(error)s")
+                            % {"address": mailbox.address, "n": taken, "error": exc}) from exc
     logger.info("IMAP polling of %s took %d messages", mailbox.address, taken)
     return taken
 
