@@ -57,6 +57,9 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Outgoing mail that failed and whose backoff passed (or whose send job was lost).
     PeriodicJob("retry-outbound-emails", "latido.channels.email.tasks.retry_outbound_emails",
                 timedelta(minutes=1)),
+    # IMAP mailboxes are polled from here; `latido imap_poll` remains for a dedicated poller.
+    PeriodicJob("poll-imap-mailboxes", "latido.channels.email.tasks.poll_imap_mailboxes",
+                timedelta(minutes=1)),
 )
 
 

@@ -68,3 +68,25 @@ def retry_outbound_emails(limit: int = 500) -> int:
     for pk in ids:
         outbound_send(outbound_id=pk)
     return len(ids)
+
+
+@task()
+def poll_imap_mailboxes() -> dict[str, int]:
+    """Poll every active IMAP mailbox once; one failing mailbox does not stop the others.
+
+    Returns messages taken per mailbox address (-1 for a mailbox whose poll failed; the error
+    is logged). Safe to overlap with `latido imap_poll`: redelivered messages dedupe.
+    """
+    import logging
+
+    from latido.channels.email.imap import imap_poll_mailbox
+    from latido.channels.models import Mailbox
+
+    taken: dict[str, int] = {}
+    for mailbox in Mailbox.objects.filter(kind=Mailbox.Kind.IMAP, active=True).order_by("id"):
+        try:
+            taken[mailbox.address] = imap_poll_mailbox(mailbox=mailbox)
+        except Exception:
+            logging.getLogger(__name__).exception("IMAP poll of %s failed", mailbox.address)
+            taken[mailbox.address] = -1
+    return taken

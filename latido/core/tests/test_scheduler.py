@@ -48,9 +48,11 @@ def test_of_two_schedulers_only_the_lease_holder_enqueues():
     assert (tick_a.leader, tick_a.enqueued) == (True, ["prune-task-results",
                                                         "clear-expired-sessions",
                                                         "requeue-stale-emails",
-                                                        "retry-outbound-emails"])
+                                                        "retry-outbound-emails",
+                                                        "poll-imap-mailboxes"])
     assert (tick_b.leader, tick_b.enqueued) == (False, [])
-    assert _enqueued_paths() == ["latido.channels.email.tasks.requeue_stale_emails",
+    assert _enqueued_paths() == ["latido.channels.email.tasks.poll_imap_mailboxes",
+                                 "latido.channels.email.tasks.requeue_stale_emails",
                                  "latido.channels.email.tasks.retry_outbound_emails",
                                  "latido.core.housekeeping.clear_expired_sessions",
                                  "latido.core.housekeeping.prune_task_results"]
@@ -73,7 +75,7 @@ def test_the_holder_renews_and_the_other_takes_over_only_after_expiry():
     assert second.tick().leader is True  # the first stopped renewing
     assert first.tick().leader is False
     assert Lease.objects.get(name="scheduler").holder == "b"
-    assert DBTaskResult.objects.count() == 4  # jobs were not due again in between
+    assert DBTaskResult.objects.count() == 5  # jobs were not due again in between
 
 
 @override_settings(TASKS=DB_TASKS)
@@ -96,11 +98,12 @@ def test_a_job_is_enqueued_again_when_its_interval_has_passed():
     clock.now = T0 + timedelta(hours=6, seconds=1)
 
     assert scheduler.tick().enqueued == ["prune-task-results", "requeue-stale-emails",
-                                         "retry-outbound-emails"]
+                                         "retry-outbound-emails", "poll-imap-mailboxes"]
     clock.now = T0 + timedelta(hours=12, seconds=1)
     assert scheduler.tick().enqueued == ["prune-task-results", "clear-expired-sessions",
-                                         "requeue-stale-emails", "retry-outbound-emails"]
-    assert DBTaskResult.objects.count() == 11
+                                         "requeue-stale-emails", "retry-outbound-emails",
+                                         "poll-imap-mailboxes"]
+    assert DBTaskResult.objects.count() == 14
     state = PeriodicJobState.objects.get(name="clear-expired-sessions")
     assert state.next_run_at == T0 + timedelta(hours=24, seconds=1)
 
@@ -113,7 +116,7 @@ def test_two_claims_of_the_same_due_job_enqueue_it_once():
 
     assert first == [job.name for job in PERIODIC_JOBS]
     assert second == []
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 5
 
 
 def test_lease_claim_is_refused_while_another_holder_is_valid():
