@@ -10,6 +10,7 @@ from ninja.openapi.schema import OpenAPISchema
 from latido.accounts.api import router as accounts_router
 from latido.api import errors
 from latido.api.auth import SessionAuth, TokenAuth
+from latido.channels.api import router as channels_router
 from latido.customers.api import router as customers_router
 from latido.tickets.api import router as tickets_router
 
@@ -60,3 +61,4 @@ errors.install(api)
 api.add_router("", accounts_router)
 api.add_router("", tickets_router)
 api.add_router("", customers_router)
+api.add_router("/channels", channels_router)
