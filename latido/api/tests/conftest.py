@@ -80,3 +80,17 @@ def error_of(response: Any) -> dict[str, Any]:
     assert isinstance(body["code"], str)
     assert body["message"]
     return body
+
+
+def assert_matrix_case(
+    response: Any, *, expected: int, writes: bool, before: dict[str, Any]
+) -> None:
+    """One cell of a permission matrix: the status, and a change only where one is allowed."""
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        error_of(response)
+        assert fingerprint() == before
+    elif writes:
+        assert fingerprint() != before
+    else:
+        assert fingerprint() == before

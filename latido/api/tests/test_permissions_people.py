@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from latido.accounts.services import api_token_create
-from latido.api.tests.conftest import ACTORS, Api, error_of, fingerprint
+from latido.api.tests.conftest import ACTORS, Api, assert_matrix_case, fingerprint
 
 
 def statuses(anonymous: int = 401, customer_a: int = 200, customer_b: int = 200,
@@ -82,15 +82,7 @@ def test_people_endpoint_permissions(world, apis, endpoint, actor):
 
     response = case.request(world, apis[actor], extra)
 
-    expected = case.expected[actor]
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        error_of(response)
-        assert fingerprint() == before
-    elif case.writes:
-        assert fingerprint() != before
-    else:
-        assert fingerprint() == before
+    assert_matrix_case(response, expected=case.expected[actor], writes=case.writes, before=before)
 
 
 @pytest.mark.parametrize(("actor", "expected"), [

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from latido.accounts.roles import Tier
-from latido.api.tests.conftest import ACTORS, Api, error_of, fingerprint
+from latido.api.tests.conftest import ACTORS, Api, assert_matrix_case, fingerprint
 from latido.tickets.services import ticket_create, ticket_escalate
 
 
@@ -134,15 +134,7 @@ def test_ticket_endpoint_permissions(world, apis, endpoint, actor):
 
     response = case.request(world, apis[actor], extra)
 
-    expected = case.expected[actor]
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        error_of(response)
-        assert fingerprint() == before
-    elif case.writes:
-        assert fingerprint() != before
-    else:
-        assert fingerprint() == before
+    assert_matrix_case(response, expected=case.expected[actor], writes=case.writes, before=before)
 
 
 @pytest.mark.parametrize(("actor", "expected"), [
