@@ -7,6 +7,10 @@ urlpatterns = [
     path("", include("latido.accounts.urls")),
     path("agent/", include("latido.tickets.urls")),
     path("portal/", include("latido.portal.urls")),
+    path("chat/", include("latido.channels.chat.urls")),
+    path("phone/", include("latido.channels.phone.urls")),
+    path("social/", include("latido.channels.social.urls")),
+    path("forms/", include("latido.channels.webform.urls")),
     path("api/v1/", include(api_urls)),
     path("django-admin/", admin.site.urls),
 ]

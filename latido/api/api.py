@@ -11,6 +11,10 @@ from latido.accounts.api import router as accounts_router
 from latido.api import errors
 from latido.api.auth import SessionAuth, TokenAuth
 from latido.channels.api import router as channels_router
+from latido.channels.chat.api import router as chat_router
+from latido.channels.phone.api import router as phone_router
+from latido.channels.social.api import router as social_router
+from latido.channels.webform.api import router as webform_router
 from latido.customers.api import router as customers_router
 from latido.tickets.api import router as tickets_router
 
@@ -62,3 +66,7 @@ api.add_router("", accounts_router)
 api.add_router("", tickets_router)
 api.add_router("", customers_router)
 api.add_router("/channels", channels_router)
+api.add_router("/channels/chat", chat_router)
+api.add_router("/channels/phone", phone_router)
+api.add_router("/channels/social", social_router)
+api.add_router("/channels/forms", webform_router)

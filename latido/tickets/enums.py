@@ -62,6 +62,13 @@ class EventType(models.TextChoices):
     LINKED = "linked", _("Linked")
     FOLLOWER = "follower", _("Follower added")
     INVITED = "invited", _("Collaborator invited")
+    REQUESTER = "requester", _("Requester changed")
+    CALL = "call", _("Call logged")
+    CALL_MISSED = "call_missed", _("Missed call")
+    CHAT_STARTED = "chat_started", _("Chat started")
+    CHAT_ACCEPTED = "chat_accepted", _("Chat accepted")
+    CHAT_ENDED = "chat_ended", _("Chat ended")
+    CHAT_ABANDONED = "chat_abandoned", _("Chat abandoned")
 
 
 class LinkKind(models.TextChoices):

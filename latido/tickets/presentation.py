@@ -38,6 +38,20 @@ def _ref(pk: Any) -> str:
     return f"{REFERENCE_PREFIX}-{pk}"
 
 
+def _duration(seconds: Any) -> str:
+    """`75` → "1 min 15 s"; anything that is not a number of seconds → "unknown duration"."""
+    if not isinstance(seconds, int | float) or seconds < 0:
+        return _("unknown duration")
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes == 0:
+        return _("%(s)d s") % {"s": secs}
+    return _("%(m)d min %(s)d s") % {"m": minutes, "s": secs}
+
+
+def _direction(value: Any) -> str:
+    return {"inbound": _("inbound"), "outbound": _("outbound")}.get(value, _("unknown"))
+
+
 def _describe(event: TicketEvent, names: TimelineNames, actor: str) -> str:
     data: dict[str, Any] = event.data or {}
 
@@ -98,6 +112,27 @@ def _describe(event: TicketEvent, names: TimelineNames, actor: str) -> str:
             "actor": actor, "user": user("user")},
         EventType.INVITED: lambda: _("%(actor)s invited %(user)s to collaborate.") % {
             "actor": actor, "user": user("user")},
+        EventType.REQUESTER: lambda: _(
+            "%(actor)s changed the requester from %(from)s to %(to)s.") % {
+            "actor": actor, "from": data.get("from_name") or _("someone"),
+            "to": data.get("to_name") or _("someone")},
+        EventType.CALL: lambda: _(
+            "%(actor)s logged a %(direction)s call (%(duration)s, %(outcome)s).") % {
+            "actor": actor, "direction": _direction(data.get("direction")),
+            "duration": _duration(data.get("duration_seconds")),
+            "outcome": data.get("outcome_label") or data.get("outcome") or _("no outcome")},
+        EventType.CALL_MISSED: lambda: _("Missed %(direction)s call from %(number)s.") % {
+            "direction": _direction(data.get("direction")),
+            "number": data.get("number") or _("an unknown number")},
+        EventType.CHAT_STARTED: lambda: _("%(actor)s started a chat.") % {"actor": actor},
+        EventType.CHAT_ACCEPTED: lambda: _(
+            "%(user)s accepted the chat after %(waited)s of waiting.") % {
+            "user": user("agent"), "waited": _duration(data.get("waited_seconds"))},
+        EventType.CHAT_ENDED: lambda: _("The chat ended after %(duration)s.") % {
+            "duration": _duration(data.get("duration_seconds"))},
+        EventType.CHAT_ABANDONED: lambda: _(
+            "The visitor left the chat after waiting %(waited)s.") % {
+            "waited": _duration(data.get("waited_seconds"))},
     }
     describer = describers.get(event.type)
     if describer is None:

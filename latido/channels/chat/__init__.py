@@ -1,0 +1,1 @@
+"""Live chat: the embeddable widget, websockets, waiting queue and transcripts."""

@@ -1,0 +1,1 @@
+"""Phone: call records logged by agents or sent by a telephony system."""

@@ -1,0 +1,1 @@
+"""Social and messaging platforms: signed inbound webhook, replies through an outbound webhook."""

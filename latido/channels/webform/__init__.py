@@ -1,0 +1,1 @@
+"""The embeddable contact form a company pastes into its own site."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebformConfig(AppConfig):
+    name = "latido.channels.webform"
+    label = "latido_webform"
