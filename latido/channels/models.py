@@ -154,6 +154,7 @@ class OutboundEmail(models.Model):
     from_address = models.CharField(_("from"), max_length=400)
     to_address = models.EmailField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
+    cc = models.JSONField(_("Cc"), default=list, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=995, unique=True)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=995, blank=True)
     references = models.TextField(_("References"), blank=True)
@@ -175,3 +176,27 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} ({self.state})"
+
+
+class EmailTicketCc(models.Model):
+    """An address copied on a ticket's email replies (the ticket's CC list).
+
+    Filled from the Cc (and other To) addresses of the customer's mail and edited by agents
+    on the ticket page. A CC'd person may add to the ticket by mail like the requester.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="email_cc")
+    address = models.EmailField(_("address"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+        verbose_name = _("CC recipient")
+        verbose_name_plural = _("CC recipients")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["ticket", "address"], name="emailcc_unique_address"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from latido.channels.email.attachments import split_attachments
+from latido.channels.email.cc import cc_add_from_mail
 from latido.channels.email.parse import parse_email
 from latido.channels.email.tasks import enqueue_processing
-from latido.channels.email.threads import ticket_by_headers, ticket_by_subject
+from latido.channels.email.threads import is_participant, ticket_by_headers, ticket_by_subject
 from latido.channels.inbound import InboundMessage
 from latido.channels.models import EmailThreadRef, Mailbox, RawEmail
 from latido.core.errors import ValidationError
@@ -218,6 +219,8 @@ def _deliver(row: RawEmail, message: InboundMessage) -> None:
             attachments=files,
         )
         created = ticket.messages.order_by("id").first()
+    if is_participant(contact, ticket):
+        cc_add_from_mail(ticket=ticket, message=message)
     if dropped:
         row.notes = [*row.notes, *dropped]
         try:

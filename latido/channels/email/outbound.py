@@ -29,6 +29,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from latido.channels.email.cc import ticket_cc_addresses
 from latido.channels.models import EmailThreadRef, Mailbox, OutboundEmail, RawEmail
 from latido.core.task_backends import uses_database_backend
 from latido.tickets.enums import Channel, EventType
@@ -107,11 +108,12 @@ def outbound_create(*, event: TicketEvent) -> OutboundEmail | None:
     domain = _domain(mailbox.address if mailbox else str(settings.DEFAULT_FROM_EMAIL))
     message_id = f"latido.{ticket.pk}.{message.pk}.{secrets.token_hex(8)}@{domain}"
     in_reply_to, chain = _thread_headers(ticket)
+    cc = [a for a in ticket_cc_addresses(ticket) if a != to.lower()]
     try:
         with transaction.atomic():
             row = OutboundEmail.objects.create(
                 ticket=ticket, ticket_message=message, event_id=event.pk, mailbox=mailbox,
-                from_address=sender, to_address=to, subject=_subject(ticket),
+                from_address=sender, to_address=to, cc=cc, subject=_subject(ticket),
                 message_id=message_id, in_reply_to=in_reply_to, references=" ".join(chain),
             )
             EmailThreadRef.objects.create(
@@ -149,7 +151,7 @@ def _build(row: OutboundEmail) -> EmailMultiAlternatives:
         headers["References"] = " ".join(_bracket(r) for r in refs)
     mail = EmailMultiAlternatives(
         subject=row.subject, body=message.body_text, from_email=row.from_address,
-        to=[row.to_address], headers=headers,
+        to=[row.to_address], cc=list(row.cc or []), headers=headers,
     )
     mail.attach_alternative(message.body_html, "text/html")
     for att in message.attachments.order_by("id"):

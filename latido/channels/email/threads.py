@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from latido.channels.inbound import InboundMessage
-from latido.channels.models import EmailThreadRef
+from latido.channels.models import EmailThreadRef, EmailTicketCc
 from latido.customers.models import Contact
 from latido.tickets.models import REFERENCE_PREFIX, Ticket
 
@@ -21,8 +21,13 @@ def _follow_merges(ticket: Ticket) -> Ticket:
 
 
 def is_participant(contact: Contact, ticket: Ticket) -> bool:
-    """The requester, or a member of the requester's organization when it shares tickets."""
+    """The requester, an address on the ticket's CC list, or a member of the requester's
+    organization when it shares tickets."""
     if contact.pk == ticket.requester_id:
+        return True
+    emails = [v.lower() for v in contact.identities.filter(kind="email")
+              .values_list("value", flat=True)]
+    if emails and EmailTicketCc.objects.filter(ticket=ticket, address__in=emails).exists():
         return True
     if ticket.organization_id is None or contact.organization_id != ticket.organization_id:
         return False

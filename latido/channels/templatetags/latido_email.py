@@ -16,3 +16,21 @@ register = template.Library()
 def email_delivery_notice(ticket: Ticket) -> dict[str, Any]:
     """A notice for each email reply of the ticket that failed to reach the customer."""
     return {"failures": undelivered_for_ticket(ticket)}
+
+
+@register.inclusion_tag("channels/_email_cc.html", takes_context=True)
+def email_cc_panel(context: template.Context, ticket: Ticket) -> dict[str, Any]:
+    """The ticket's CC list, with a form for agents who may reply (email tickets only)."""
+    from latido.accounts.models import User
+    from latido.accounts.roles import Perm
+    from latido.channels.email.cc import ticket_cc_addresses
+    from latido.channels.email.outbound import reachable_by_email
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or user.is_customer or not reachable_by_email(ticket):
+        return {"show": False}
+    addresses = ticket_cc_addresses(ticket)
+    return {"show": True, "ticket": ticket, "addresses": addresses,
+            "can_edit": user.can(Perm.TICKET_REPLY), "value": ", ".join(addresses),
+            "csrf_token": context.get("csrf_token")}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from latido.channels.tests.dovecot import OAUTH_USER, PASSWORD, TOKEN, USER, Dovecot, start_dovecot
+from latido.channels.tests.smtp_server import email_ticket, smtp  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="session")
