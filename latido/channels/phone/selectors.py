@@ -1,0 +1,59 @@
+"""Reads of the phone channel; every read by a person goes through the ticket access rule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from latido.accounts.models import User
+from latido.channels.phone.models import Call
+from latido.core.errors import NotFound
+from latido.tickets.access import can_see_internal, require_visible
+from latido.tickets.models import Ticket
+
+# A banner of a call the telephony system never reported as over disappears after this.
+POP_MAX_AGE = timedelta(hours=2)
+UNLINKED_LIMIT = 10
+
+
+def calls_for_ticket(*, actor: User, ticket: Ticket) -> QuerySet[Call]:
+    """The ticket's calls; customers never see calls (NotFound like any hidden thing)."""
+    require_visible(actor, ticket.pk)
+    if not can_see_internal(actor):
+        raise NotFound(_("Call not found."))
+    return Call.objects.filter(ticket=ticket).select_related("agent").order_by(
+        "-started_at", "-id")
+
+
+def unlinked_calls_for_ticket(*, actor: User, ticket: Ticket) -> list[Call]:
+    """Reported calls of the ticket's requester that are on no ticket yet (to link here)."""
+    require_visible(actor, ticket.pk)
+    if not actor.is_agent:
+        return []
+    return list(Call.objects.filter(contact_id=ticket.requester_id, ticket__isnull=True)
+                .select_related("agent").order_by("-started_at", "-id")[:UNLINKED_LIMIT])
+
+
+def unlinked_call_for(*, actor: User, call_id: int) -> Call:
+    """A reported call on no ticket yet, for an agent to open a ticket from or link."""
+    call = (Call.objects.select_related("contact", "agent")
+            .filter(pk=call_id, ticket__isnull=True).first() if actor.is_agent else None)
+    if call is None:
+        raise NotFound(_("Call not found."))
+    return call
+
+
+def screen_pops_for(*, actor: User) -> list[Call]:
+    """Live calls the telephony system routed to this agent, newest first."""
+    if not actor.is_agent:
+        return []
+    since = timezone.now() - POP_MAX_AGE
+    return list(
+        Call.objects.filter(agent=actor, state__in=[Call.State.RINGING, Call.State.ANSWERED],
+                            pop_dismissed_at__isnull=True, started_at__gte=since)
+        .select_related("contact", "ticket").order_by("-started_at", "-id")[:3]
+    )
+
