@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -7,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from latido.channels.email.ingest import email_replay
-from latido.channels.models import Mailbox, OutboundEmail, QuarantinedEmail, RawEmail
+from latido.channels.email.wording import ALLOWED, unknown_placeholders
+from latido.channels.models import (
+    Mailbox,
+    MailTemplate,
+    OutboundEmail,
+    QuarantinedEmail,
+    RawEmail,
+)
 
 _RAW_FIELDS = (
     "mailbox", "message_id", "sender", "subject", "state", "error", "notes", "attempts",
@@ -15,9 +23,37 @@ _RAW_FIELDS = (
 )
 
 
+class MailTemplateForm(forms.ModelForm[MailTemplate]):
+    class Meta:
+        model = MailTemplate
+        fields = ("kind", "language", "subject", "body")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        kind = str(data.get("kind") or "")
+        for field in ("subject", "body"):
+            unknown = unknown_placeholders(str(data.get(field) or ""), kind)
+            if unknown:
+                self.add_error(field, _(
+                    "Unknown placeholder %(names)s; use %(allowed)s."
+                ) % {"names": ", ".join(f"{{{n}}}" for n in unknown),
+                     "allowed": ", ".join(f"{{{n}}}" for n in ALLOWED.get(kind, ()))})
+        return data
+
+
+class MailTemplateInline(admin.StackedInline[MailTemplate, Mailbox]):
+    model = MailTemplate
+    form = MailTemplateForm
+    extra = 0
+    verbose_name_plural = _("Wording per language (empty fields use the translated default; "
+                            "placeholders {reference}, {subject}, {name}, and {body} in the "
+                            "reply wrapper)")
+
+
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ("name", "address", "kind", "active", "team")
+    list_display = ("name", "address", "kind", "active", "team", "acknowledge_new")
+    inlines = (MailTemplateInline,)
     list_filter = ("kind", "active")
     search_fields = ("name", "address")
 
@@ -64,9 +100,10 @@ class QuarantinedEmailAdmin(_ReadOnlyRawAdmin):
 
 
 _OUTBOUND_FIELDS = (
-    "ticket", "ticket_message", "mailbox", "from_address", "to_address", "subject",
+    "ticket", "kind", "language", "ticket_message", "mailbox", "from_address", "to_address",
+    "subject",
     "message_id", "in_reply_to", "references", "state", "attempts", "last_error",
-    "next_attempt_at", "sent_at", "created_at",
+    "next_attempt_at", "sent_at", "created_at", "cc", "body_text",
 )
 
 
@@ -74,8 +111,9 @@ _OUTBOUND_FIELDS = (
 class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     """Outgoing mail, read-only: state, attempts and the last error of each reply sent."""
 
-    list_display = ("created_at", "to_address", "subject", "state", "attempts", "sent_at")
-    list_filter = ("state", "mailbox")
+    list_display = ("created_at", "kind", "to_address", "subject", "state", "attempts",
+                    "sent_at")
+    list_filter = ("state", "kind", "mailbox")
     search_fields = ("to_address", "subject", "message_id")
     fields = _OUTBOUND_FIELDS
     readonly_fields = _OUTBOUND_FIELDS

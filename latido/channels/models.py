@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings as django_settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +31,16 @@ class Mailbox(models.Model):
         verbose_name=_("team for new tickets"),
     )
     settings = models.JSONField(_("settings"), default=dict, blank=True)
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=django_settings.LANGUAGES,
+        default="en",
+        help_text=_("Language of automatic mails to customers whose language is unknown."),
+    )
+    acknowledge_new = models.BooleanField(
+        _("acknowledge new tickets"), default=False,
+        help_text=_("Answer an email that opens a new ticket with an automatic acknowledgement "
+                    "(never auto-replies, bounces or list mail)."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -137,6 +148,10 @@ class OutboundEmail(models.Model):
     so a receiver that already got the message can recognise the duplicate.
     """
 
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Agent reply")
+        ACKNOWLEDGEMENT = "ack", _("Acknowledgement")
+
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
@@ -144,10 +159,14 @@ class OutboundEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="outbound_emails")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.REPLY)
     ticket_message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, related_name="outbound_emails"
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
     )
-    event_id = models.PositiveBigIntegerField(_("event"), unique=True)
+    event_id = models.PositiveBigIntegerField(_("event"), unique=True, null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
     mailbox = models.ForeignKey(
         Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_emails"
     )
@@ -172,6 +191,10 @@ class OutboundEmail(models.Model):
         verbose_name_plural = _("outgoing emails")
         indexes: ClassVar = [
             models.Index(fields=["state", "next_attempt_at"], name="outbound_state_idx"),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(kind="ack"), name="outbound_one_ack_per_ticket"),
         ]
 
     def __str__(self) -> str:
@@ -200,3 +223,34 @@ class EmailTicketCc(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class MailTemplate(models.Model):
+    """An administrator's wording of an automatic mail, per mailbox and language.
+
+    Empty subject or body fall back to Latido's translated default. Placeholders:
+    {reference}, {subject}, {name} and, in reply bodies, {body} (the agent's text).
+    """
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "ack", _("New-ticket acknowledgement")
+        REPLY = "reply", _("Agent reply wrapper")
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="templates")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8,
+                                choices=django_settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
+    body = models.TextField(_("body"), blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["mailbox", "kind", "language"]
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["mailbox", "kind", "language"],
+                                    name="mailtemplate_unique_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"

@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from latido.channels.email.acknowledge import acknowledgement_create
 from latido.channels.email.attachments import split_attachments
 from latido.channels.email.cc import cc_add_from_mail
 from latido.channels.email.parse import parse_email
@@ -158,13 +159,15 @@ def _process(row: RawEmail, *, skip_rate_limit: bool) -> None:
     ).exclude(pk=row.pk).exists():
         return _set_state(row, RawEmail.State.IGNORED,
                           _("A message with this Message-ID was already processed."))
-    if not skip_rate_limit and _over_rate_limit(row):
+    over_limit = _over_rate_limit(row)
+    if over_limit and not skip_rate_limit:
         return _set_state(row, RawEmail.State.QUARANTINED, _(
             "More than %(n)d messages from %(sender)s within %(minutes)d minutes; held as a "
             "possible mail loop."
         ) % {"n": RATE_LIMIT_MESSAGES, "sender": row.sender,
              "minutes": int(RATE_LIMIT_WINDOW.total_seconds() // 60)})
-    _deliver(row, message)
+    # A replayed message from a sender over the limit is delivered, but never answered.
+    _deliver(row, message, acknowledge=not over_limit)
     _set_state(row, RawEmail.State.PROCESSED)
 
 
@@ -199,7 +202,7 @@ def _subject(message: InboundMessage) -> str:
     return subject[:MAX_SUBJECT]
 
 
-def _deliver(row: RawEmail, message: InboundMessage) -> None:
+def _deliver(row: RawEmail, message: InboundMessage, *, acknowledge: bool) -> None:
     contact = contact_get_or_create_by_email(
         email=message.sender_address, name=message.sender_name[:200]
     )
@@ -219,6 +222,9 @@ def _deliver(row: RawEmail, message: InboundMessage) -> None:
             attachments=files,
         )
         created = ticket.messages.order_by("id").first()
+        if acknowledge:
+            acknowledgement_create(ticket=ticket, mailbox=row.mailbox, message=message,
+                                   created=created)
     if is_participant(contact, ticket):
         cc_add_from_mail(ticket=ticket, message=message)
     if dropped:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from latido.channels.email.cc import ticket_cc_addresses
+from latido.channels.email.wording import render_reply
 from latido.channels.models import EmailThreadRef, Mailbox, OutboundEmail, RawEmail
 from latido.core.task_backends import uses_database_backend
 from latido.tickets.enums import Channel, EventType
@@ -64,6 +65,17 @@ def _mailbox_for(ticket: Ticket) -> Mailbox | None:
     if raw is not None:
         return raw.mailbox
     return Mailbox.objects.filter(active=True).order_by("id").first()
+
+
+def sender_of(mailbox: Mailbox | None) -> tuple[str, str]:
+    """The From header and the domain for Message-IDs."""
+    if mailbox is None:
+        return str(settings.DEFAULT_FROM_EMAIL), _domain(str(settings.DEFAULT_FROM_EMAIL))
+    return formataddr((mailbox.name, mailbox.address)), _domain(mailbox.address)
+
+
+def new_message_id(ticket: Ticket, domain: str, part: str) -> str:
+    return f"latido.{ticket.pk}.{part}.{secrets.token_hex(8)}@{domain}"
 
 
 def _domain(address: str) -> str:
@@ -103,18 +115,19 @@ def outbound_create(*, event: TicketEvent) -> OutboundEmail | None:
     if not to:
         return None
     mailbox = _mailbox_for(ticket)
-    sender = (formataddr((mailbox.name, mailbox.address)) if mailbox
-              else settings.DEFAULT_FROM_EMAIL)
-    domain = _domain(mailbox.address if mailbox else str(settings.DEFAULT_FROM_EMAIL))
-    message_id = f"latido.{ticket.pk}.{message.pk}.{secrets.token_hex(8)}@{domain}"
+    sender, domain = sender_of(mailbox)
+    message_id = new_message_id(ticket, domain, str(message.pk))
     in_reply_to, chain = _thread_headers(ticket)
     cc = [a for a in ticket_cc_addresses(ticket) if a != to.lower()]
+    wrapped = render_reply(ticket=ticket, mailbox=mailbox, body_text=message.body_text,
+                           body_html=message.body_html)
     try:
         with transaction.atomic():
             row = OutboundEmail.objects.create(
                 ticket=ticket, ticket_message=message, event_id=event.pk, mailbox=mailbox,
                 from_address=sender, to_address=to, cc=cc, subject=_subject(ticket),
                 message_id=message_id, in_reply_to=in_reply_to, references=" ".join(chain),
+                language=wrapped.language, body_text=wrapped.text, body_html=wrapped.html,
             )
             EmailThreadRef.objects.create(
                 message_id=message_id, ticket=ticket, ticket_message=message,
@@ -144,19 +157,26 @@ def _build(row: OutboundEmail) -> EmailMultiAlternatives:
     message = row.ticket_message
     headers = {"Message-ID": _bracket(row.message_id),
                "X-Auto-Response-Suppress": "OOF, AutoReply"}
+    if row.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT:
+        # RFC 3834: an automatic answer says so, and asks other robots not to answer it.
+        headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
     if row.in_reply_to:
         headers["In-Reply-To"] = _bracket(row.in_reply_to)
     refs = [r for r in row.references.split() if r]
     if refs:
         headers["References"] = " ".join(_bracket(r) for r in refs)
+    text = row.body_text or (message.body_text if message else "")
+    html = row.body_html or (message.body_html if message else "")
     mail = EmailMultiAlternatives(
-        subject=row.subject, body=message.body_text, from_email=row.from_address,
+        subject=row.subject, body=text, from_email=row.from_address,
         to=[row.to_address], cc=list(row.cc or []), headers=headers,
     )
-    mail.attach_alternative(message.body_html, "text/html")
-    for att in message.attachments.order_by("id"):
-        with att.file.open("rb") as fh:
-            mail.attach(att.filename, fh.read(), att.content_type)
+    mail.attach_alternative(html, "text/html")
+    if message is not None and row.kind == OutboundEmail.Kind.REPLY:
+        for att in message.attachments.order_by("id"):
+            with att.file.open("rb") as fh:
+                mail.attach(att.filename, fh.read(), att.content_type)
     return mail
 
 
@@ -194,7 +214,11 @@ def _failed(row: OutboundEmail, error: str) -> None:
     OutboundEmail.objects.filter(pk=row.pk).update(
         state=OutboundEmail.State.FAILED, attempts=attempts, last_error=error,
         next_attempt_at=None if final else timezone.now() + backoff(attempts))
-    if final:
+    if final and row.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT:
+        ticket_note(ticket=row.ticket, actor=None, body=_(
+            "The acknowledgement to %(to)s could not be delivered after %(n)d attempts: "
+            "%(error)s") % {"to": row.to_address, "n": attempts, "error": error})
+    elif final:
         ticket_note(ticket=row.ticket, actor=None, body=_(
             "The email reply to %(to)s could not be delivered after %(n)d attempts: %(error)s"
         ) % {"to": row.to_address, "n": attempts, "error": error})

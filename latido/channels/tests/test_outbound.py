@@ -33,8 +33,13 @@ def test_an_agent_reply_on_an_email_ticket_sends_one_threaded_mail(world, smtp, 
     assert mail["References"] == f"<{INBOUND_ID}>"
     assert mail["X-Auto-Response-Suppress"] == "OOF, AutoReply"
     assert mail["Auto-Submitted"] is None
-    assert mail.get_body(("plain",)).get_content().strip() == "Refund issued."
-    assert "Refund issued." in mail.get_body(("html",)).get_content()
+    ref = email_ticket.reference
+    assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n").strip() == (
+        f"Hello ana,\n\nRefund issued.\n\n--\nTicket {ref}: Card charged twice\n"
+        f"Reply to this email to answer; please keep {ref} in the subject.")
+    assert (f"<p>Hello ana,</p><p>Refund issued.</p><p>--<br>Ticket {ref}: Card charged twice"
+            in mail.get_body(("html",)).get_content())
+    assert row.language == "en"
     assert row.message_id.startswith(f"latido.{email_ticket.pk}.{reply.pk}.")
     assert row.message_id.endswith("@latido.test")
     assert (row.state, row.attempts, row.last_error) == (OutboundEmail.State.SENT, 1, "")
