@@ -198,6 +198,7 @@ CHANNEL_LAYERS = (
 LATIDO_EVENT_PIPELINE = [
     "latido.routing.handlers.auto_assign",
     "latido.channels.handlers.send_email_replies",
+    "latido.channels.social.handlers.send_social_replies",
 ]
 
 EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -60,6 +60,9 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # IMAP mailboxes are polled from here; `latido imap_poll` remains for a dedicated poller.
     PeriodicJob("poll-imap-mailboxes", "latido.channels.email.tasks.poll_imap_mailboxes",
                 timedelta(minutes=1)),
+    # Social replies whose POST to the connector failed and whose backoff passed.
+    PeriodicJob("retry-social-replies", "latido.channels.social.tasks.retry_social_replies",
+                timedelta(minutes=1)),
 )
 
 
