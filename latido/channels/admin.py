@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from latido.channels.admin_forms import MailboxForm
+from latido.channels.email.imap import ImapPollError, imap_check
 from latido.channels.email.ingest import email_replay
 from latido.channels.email.wording import ALLOWED, unknown_placeholders
 from latido.channels.models import (
@@ -54,6 +56,39 @@ class MailTemplateInline(admin.StackedInline[MailTemplate, Mailbox]):
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     list_display = ("name", "address", "kind", "active", "team", "acknowledge_new")
     inlines = (MailTemplateInline,)
+    form = MailboxForm
+    fieldsets = (
+        (None, {"fields": ("name", "address", "kind", "active", "team")}),
+        (_("Automatic mail"), {"fields": ("default_language", "acknowledge_new")}),
+        (_("IMAP"), {"fields": (
+            "imap_host", "imap_port", "imap_security", "imap_username", "imap_auth",
+            "imap_password_env", "imap_token_env", "imap_folder", "imap_processed_folder",
+            "imap_ca_file")}),
+        (_("OAuth2 (Microsoft 365, Gmail)"), {"fields": (
+            "oauth_provider", "oauth_client_id", "oauth_token_url", "oauth_scope",
+            "oauth_client_secret_env", "oauth_refresh_token_env")}),
+        (_("Inbound webhook"), {"fields": ("webhook_secret_env",)}),
+    )
+    actions = ("test_connection",)
+
+    @admin.action(description=_("Test the IMAP connection"))
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
+        for mailbox in queryset.order_by("address"):
+            if mailbox.kind != Mailbox.Kind.IMAP:
+                self.message_user(request, _("%(address)s is not an IMAP mailbox.")
+                                  % {"address": mailbox.address}, messages.WARNING)
+                continue
+            try:
+                count = imap_check(mailbox=mailbox)
+            except ImapPollError as exc:
+                self.message_user(request, _("%(address)s: %(error)s")
+                                  % {"address": mailbox.address, "error": exc.message},
+                                  messages.ERROR)
+            else:
+                self.message_user(request, ngettext(
+                    "%(address)s: connected and signed in; %(n)d message in the folder.",
+                    "%(address)s: connected and signed in; %(n)d messages in the folder.",
+                    count) % {"address": mailbox.address, "n": count}, messages.SUCCESS)
     list_filter = ("kind", "active")
     search_fields = ("name", "address")
 

@@ -99,4 +99,99 @@ ENTRIES = [
      "marcadores {reference}, {subject}, {name} y {body} en el marco de las respuestas)",
      "Treść w każdym języku (puste pola używają przetłumaczonej treści domyślnej; "
      "symbole {reference}, {subject}, {name} oraz {body} w ramce odpowiedzi)"),
+    # IMAP mailbox settings in the configuration UI
+    ("Test the IMAP connection", "Probar la conexión IMAP", "Sprawdź połączenie IMAP"),
+    ("%(address)s is not an IMAP mailbox.", "%(address)s no es un buzón IMAP.",
+     "%(address)s nie jest skrzynką IMAP."),
+    ("%(address)s: %(error)s", "%(address)s: %(error)s", "%(address)s: %(error)s"),
+    ("IMAP connection to %(host)s failed: %(error)s",
+     "La conexión IMAP con %(host)s falló: %(error)s",
+     "Połączenie IMAP z %(host)s nie powiodło się: %(error)s"),
+    ("SSL/TLS (port 993)", "SSL/TLS (puerto 993)", "SSL/TLS (port 993)"),
+    ("STARTTLS (port 143)", "STARTTLS (puerto 143)", "STARTTLS (port 143)"),
+    ("None (only on a trusted network)", "Ninguna (solo en una red de confianza)",
+     "Brak (tylko w zaufanej sieci)"),
+    ("OAuth2 (XOAUTH2) with token refresh (Microsoft 365, Gmail)",
+     "OAuth2 (XOAUTH2) con renovación de token (Microsoft 365, Gmail)",
+     "OAuth2 (XOAUTH2) z odświeżaniem tokenu (Microsoft 365, Gmail)"),
+    ("OAuth2 (XOAUTH2) access token from the environment, no refresh",
+     "OAuth2 (XOAUTH2) con token de acceso del entorno, sin renovación",
+     "OAuth2 (XOAUTH2) z tokenem dostępu ze środowiska, bez odświeżania"),
+    ("Microsoft 365", "Microsoft 365", "Microsoft 365"),
+    ("Google (Gmail)", "Google (Gmail)", "Google (Gmail)"),
+    ("Other (give the token endpoint)", "Otro (indique el endpoint de tokens)",
+     "Inny (podaj punkt końcowy tokenów)"),
+    ("The name of the environment variable holding the secret (for example "
+     "LATIDO_IMAP_HELP_PASSWORD), never the secret itself.",
+     "El nombre de la variable de entorno que contiene el secreto (por ejemplo "
+     "LATIDO_IMAP_HELP_PASSWORD), nunca el secreto mismo.",
+     "Nazwa zmiennej środowiskowej zawierającej sekret (na przykład "
+     "LATIDO_IMAP_HELP_PASSWORD), nigdy sam sekret."),
+    ("IMAP server", "Servidor IMAP", "Serwer IMAP"),
+    ("port", "puerto", "port"),
+    ("Empty: 993 for SSL/TLS, else 143.", "Vacío: 993 para SSL/TLS; si no, 143.",
+     "Puste: 993 dla SSL/TLS, w przeciwnym razie 143."),
+    ("security", "seguridad", "zabezpieczenia"),
+    ("username", "usuario", "nazwa użytkownika"),
+    ("authentication", "autenticación", "uwierzytelnianie"),
+    ("password variable", "variable de la contraseña", "zmienna z hasłem"),
+    ("access token variable", "variable del token de acceso", "zmienna z tokenem dostępu"),
+    ("folder", "carpeta", "folder"),
+    ("Empty: INBOX.", "Vacío: INBOX.", "Puste: INBOX."),
+    ("move to folder after import", "mover a la carpeta tras importar",
+     "przenieś do folderu po imporcie"),
+    ("Empty: imported messages stay in the folder and are marked as read.",
+     "Vacío: los mensajes importados se quedan en la carpeta y se marcan como leídos.",
+     "Puste: zaimportowane wiadomości zostają w folderze i są oznaczane jako przeczytane."),
+    ("CA certificates file", "archivo de certificados de CA", "plik certyfikatów CA"),
+    ("A PEM file of certificate authorities to trust for a server with a private "
+     "certificate. Empty: the system's trusted authorities. The certificate is always "
+     "verified.",
+     "Un archivo PEM de autoridades de certificación en las que confiar para un servidor "
+     "con un certificado privado. Vacío: las autoridades de confianza del sistema. El "
+     "certificado se verifica siempre.",
+     "Plik PEM z urzędami certyfikacji, którym należy ufać w przypadku serwera z prywatnym "
+     "certyfikatem. Puste: zaufane urzędy systemu. Certyfikat jest zawsze weryfikowany."),
+    ("OAuth2 provider", "proveedor OAuth2", "dostawca OAuth2"),
+    ("client ID", "ID de cliente", "identyfikator klienta"),
+    ("token endpoint", "endpoint de tokens", "punkt końcowy tokenów"),
+    ("Empty: the provider's (Microsoft: login.microsoftonline.com/common, Google: "
+     "oauth2.googleapis.com).",
+     "Vacío: el del proveedor (Microsoft: login.microsoftonline.com/common, Google: "
+     "oauth2.googleapis.com).",
+     "Puste: dostawcy (Microsoft: login.microsoftonline.com/common, Google: "
+     "oauth2.googleapis.com)."),
+    ("scope", "ámbito", "zakres"),
+    ("Empty: the provider's IMAP scope.", "Vacío: el ámbito IMAP del proveedor.",
+     "Puste: zakres IMAP dostawcy."),
+    ("client secret variable", "variable del secreto de cliente",
+     "zmienna z sekretem klienta"),
+    ("refresh token variable", "variable del token de renovación",
+     "zmienna z tokenem odświeżania"),
+    ("webhook secret variable", "variable del secreto del webhook",
+     "zmienna z sekretem webhooka"),
+    ("Give the name of an environment variable (letters, digits and underscores), not the "
+     "secret itself.",
+     "Indique el nombre de una variable de entorno (letras, dígitos y guiones bajos), no el "
+     "secreto mismo.",
+     "Podaj nazwę zmiennej środowiskowej (litery, cyfry i podkreślenia), nie sam sekret."),
+    ("Give an absolute path.", "Indique una ruta absoluta.", "Podaj ścieżkę bezwzględną."),
+    ("This is not a readable PEM file of certificates.",
+     "No es un archivo PEM de certificados legible.",
+     "To nie jest czytelny plik PEM z certyfikatami."),
+    ("An IMAP mailbox needs this.", "Un buzón IMAP necesita este dato.",
+     "Skrzynka IMAP tego wymaga."),
+    ("Automatic mail", "Correo automático", "Poczta automatyczna"),
+    ("OAuth2 (Microsoft 365, Gmail)", "OAuth2 (Microsoft 365, Gmail)",
+     "OAuth2 (Microsoft 365, Gmail)"),
+]
+
+PLURALS = [
+    ("%(address)s: connected and signed in; %(n)d message in the folder.",
+     "%(address)s: connected and signed in; %(n)d messages in the folder.",
+     ("%(address)s: conectado y autenticado; %(n)d mensaje en la carpeta.",
+      "%(address)s: conectado y autenticado; %(n)d mensajes en la carpeta."),
+     ("%(address)s: połączono i zalogowano; %(n)d wiadomość w folderze.",
+      "%(address)s: połączono i zalogowano; %(n)d wiadomości w folderze.",
+      "%(address)s: połączono i zalogowano; %(n)d wiadomości w folderze.")),
 ]

@@ -6,7 +6,8 @@ A mailbox of kind IMAP keeps its configuration in ``Mailbox.settings``::
      "username": "help@example.com", "password_env": "LATIDO_IMAP_HELP_PASSWORD",
      "auth": "password",                                            # or "xoauth2"
      "token_env": "LATIDO_IMAP_HELP_TOKEN",                         # for xoauth2
-     "folder": "INBOX", "processed_folder": ""}                     # "" = mark \\Seen
+     "folder": "INBOX", "processed_folder": "",                     # "" = mark \\Seen
+     "ca_file": ""}                      # PEM file of CAs to trust; "" = the system's store
 
 Secrets never live in the database: ``password_env`` / ``token_env`` name environment
 variables. Messages are fetched with ``BODY.PEEK[]`` (which does not set ``\\Seen``) and
@@ -58,6 +59,7 @@ class ImapConfig:
     folder: str
     processed_folder: str
     timeout: float
+    ca_file: str = ""
 
     @classmethod
     def from_mailbox(cls, mailbox: Mailbox) -> ImapConfig:
@@ -88,6 +90,7 @@ class ImapConfig:
             folder=str(data.get("folder") or "INBOX"),
             processed_folder=str(data.get("processed_folder") or "").strip(),
             timeout=float(data.get("timeout") or 60),
+            ca_file=str(data.get("ca_file") or "").strip(),
         )
 
     def secret(self) -> str:
@@ -112,14 +115,19 @@ def _check(result: tuple[str, Any], what: str) -> Any:
     return data
 
 
+def tls_context(config: ImapConfig) -> ssl.SSLContext:
+    """Certificate and host name always verified; ``ca_file`` adds a private CA to trust."""
+    return ssl.create_default_context(cafile=config.ca_file or None)
+
+
 def _connect(config: ImapConfig) -> imaplib.IMAP4:
     try:
         if config.security == "ssl":
             return imaplib.IMAP4_SSL(config.host, config.port, timeout=config.timeout,
-                                     ssl_context=ssl.create_default_context())
+                                     ssl_context=tls_context(config))
         client = imaplib.IMAP4(config.host, config.port, timeout=config.timeout)
         if config.security == "starttls":
-            client.starttls(ssl_context=ssl.create_default_context())
+            client.starttls(ssl_context=tls_context(config))
         return client
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
         raise ImapPollError(_("Cannot connect to the IMAP server %(host)s:%(port)d: %(error)s")
@@ -227,6 +235,22 @@ def imap_poll_mailbox(*, mailbox: Mailbox, limit: int = MAX_PER_POLL) -> int:
                             % {"address": mailbox.address, "n": taken, "error": exc}) from exc
     logger.info("IMAP polling of %s took %d messages", mailbox.address, taken)
     return taken
+
+
+def imap_check(*, mailbox: Mailbox) -> int:
+    """Connect, log in and open the folder as polling would; returns its message count.
+
+    Takes and changes nothing (the processed folder is created if missing, as polling does).
+    """
+    config = ImapConfig.from_mailbox(mailbox)
+    try:
+        with imap_session(config) as client:
+            data = _check(client.select(_quote(config.folder), readonly=True), "SELECT")
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise ImapPollError(_("IMAP connection to %(host)s failed: %(error)s")
+                            % {"host": config.host, "error": exc}) from exc
+    first = data[0] if data else b"0"
+    return int(first) if isinstance(first, bytes) and first.isdigit() else 0
 
 
 def imap_mailboxes(address: str | None = None) -> list[Mailbox]:
