@@ -100,6 +100,7 @@ class ChatSession(models.Model):
     agent = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="chat_sessions")
     left_message = models.BooleanField(default=False)
+    visitor_ip = models.GenericIPAddressField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -110,6 +111,7 @@ class ChatSession(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["status", "started_at"], name="chat_status_idx"),
             models.Index(fields=["agent", "status"], name="chat_agent_idx"),
+            models.Index(fields=["visitor_ip", "started_at"], name="chat_ip_idx"),
         ]
 
     def __str__(self) -> str:

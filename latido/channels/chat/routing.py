@@ -4,7 +4,8 @@ from channels.auth import AuthMiddlewareStack
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 
-from latido.channels.chat.consumers import AgentConsumer, VisitorConsumer
+from latido.channels.chat.agent import AgentConsumer
+from latido.channels.chat.visitor import VisitorConsumer
 
 websocket_urlpatterns = [
     # Visitors come from other sites: the consumer checks the Origin against the widget.

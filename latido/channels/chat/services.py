@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,14 @@ from latido.tickets.services.common import add_event
 MAX_LINE = 4000
 MAX_NAME = 120
 SUBJECT_EXCERPT = 60
+# At most this many chats started from one address in the window (bots, loops).
+CHATS_PER_IP = 10
+CHATS_PER_IP_WINDOW = timedelta(minutes=10)
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    http_status = 429
 
 
 def _clean_line(body: str) -> str:
@@ -52,7 +61,7 @@ def _event(session: ChatSession, type_: EventType, *, actor: User | None, **data
 
 
 def chat_start(*, widget: ChatWidget, origin: str | None, name: str, email: str,
-               message: str) -> tuple[ChatSession, str]:
+               message: str, ip: str | None = None) -> tuple[ChatSession, str]:
     """Open a chat from the pre-chat form: contact, ticket (channel chat) and a waiting chat.
 
     Returns the chat and the visitor's secret token (only its hash is stored).
@@ -72,6 +81,10 @@ def chat_start(*, widget: ChatWidget, origin: str | None, name: str, email: str,
     excerpt = " ".join(body.split())
     if len(excerpt) > SUBJECT_EXCERPT:
         excerpt = excerpt[:SUBJECT_EXCERPT - 1].rstrip() + "…"
+    if ip and ChatSession.objects.filter(
+            visitor_ip=ip, started_at__gte=timezone.now() - CHATS_PER_IP_WINDOW,
+    ).count() >= CHATS_PER_IP:
+        raise RateLimited(_("Too many chats from your network. Please try again later."))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         contact = contact_get_or_create_by_email(email=email, name=name)
@@ -81,7 +94,7 @@ def chat_start(*, widget: ChatWidget, origin: str | None, name: str, email: str,
         )
         session = ChatSession.objects.create(
             widget=widget, token_hash=hash_token(token), contact=contact, ticket=ticket,
-            status=ChatStatus.WAITING, started_at=ticket.created_at,
+            status=ChatStatus.WAITING, started_at=ticket.created_at, visitor_ip=ip or None,
         )
         _event(session, EventType.CHAT_STARTED, actor=None)
     return session, token

@@ -12,8 +12,9 @@ from channels.testing.websocket import WebsocketCommunicator
 
 from config.asgi import application
 from latido.accounts.models import User
-from latido.channels.chat.consumers import AgentConsumer
+from latido.channels.chat.agent import AgentConsumer
 from latido.channels.chat.models import ChatSession, ChatStatus, ChatWidget
+from latido.channels.chat.visitor import LINES_PER_WINDOW
 from latido.tickets.enums import EventType
 from latido.tickets.models import Message, TicketEvent
 
@@ -296,3 +297,19 @@ def test_errors_speak_the_visitors_language(widget, lang):
         await guest.disconnect()
 
     run(scenario)
+
+
+def test_a_visitor_flooding_lines_is_slowed_down(widget):
+    async def scenario() -> None:
+        guest = visitor(widget)
+        await started(guest)
+        for n in range(LINES_PER_WINDOW):
+            await guest.send_json_to({"type": "message", "body": f"line {n}"})
+            await until(guest, "line")
+        await guest.send_json_to({"type": "message", "body": "one too many"})
+        assert (await until(guest, "error"))["code"] == "rate_limited"
+        await guest.disconnect()
+
+    run(scenario)
+    assert not Message.objects.filter(body_text="one too many").exists()
+    assert Message.objects.filter(body_text__startswith="line ").count() == LINES_PER_WINDOW
