@@ -171,6 +171,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies in front of Latido that append to X-Forwarded-For (0: use REMOTE_ADDR).
+# Only the entries those proxies added are trusted, e.g. for the web form's per-IP limits.
+LATIDO_TRUSTED_PROXY_COUNT = int(_env("TRUSTED_PROXY_COUNT", "0"))
 
 # --- Background work --------------------------------------------------------------------
 TASK_BACKEND = _env("TASK_BACKEND", "database")
