@@ -13,6 +13,7 @@ from latido.channels.email.ingest import email_replay
 from latido.channels.email.wording import ALLOWED, unknown_placeholders
 from latido.channels.models import (
     Mailbox,
+    MailboxOAuthToken,
     MailTemplate,
     OutboundEmail,
     QuarantinedEmail,
@@ -160,4 +161,19 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(MailboxOAuthToken)
+class MailboxOAuthTokenAdmin(admin.ModelAdmin[MailboxOAuthToken]):
+    """When each mailbox's OAuth2 token expires and the last refresh error; never the token."""
+
+    list_display = ("mailbox", "expires_at", "refreshed_at", "refreshes", "last_error")
+    fields = ("mailbox", "expires_at", "refreshed_at", "refreshes", "last_error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

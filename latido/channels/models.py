@@ -254,3 +254,25 @@ class MailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language})"
+
+
+class MailboxOAuthToken(models.Model):
+    """The cached OAuth2 access token of a mailbox (XOAUTH2), refreshed when it expires.
+
+    Only the short-lived access token is kept here; the client secret and the refresh token
+    stay in environment variables named in the mailbox's settings.
+    """
+
+    mailbox = models.OneToOneField(Mailbox, on_delete=models.CASCADE, related_name="oauth_token")
+    access_token = models.TextField(blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+    refreshes = models.PositiveIntegerField(_("refreshes"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("OAuth2 access token")
+        verbose_name_plural = _("OAuth2 access tokens")
+
+    def __str__(self) -> str:
+        return f"{self.mailbox.address} (expires {self.expires_at})"

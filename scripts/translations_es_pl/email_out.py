@@ -184,6 +184,31 @@ ENTRIES = [
     ("Automatic mail", "Correo automático", "Poczta automatyczna"),
     ("OAuth2 (Microsoft 365, Gmail)", "OAuth2 (Microsoft 365, Gmail)",
      "OAuth2 (Microsoft 365, Gmail)"),
+    # OAuth2 (XOAUTH2) with token refresh
+    ("Unknown IMAP authentication %(value)r (use password, oauth2 or xoauth2).",
+     "Autenticación IMAP desconocida %(value)r (use password, oauth2 o xoauth2).",
+     "Nieznane uwierzytelnianie IMAP %(value)r (użyj password, oauth2 lub xoauth2)."),
+    ("IMAP login failed for %(user)s at %(host)s even with a freshly refreshed OAuth2 token "
+     "(check the account's IMAP access and the scope): %(error)s",
+     "El inicio de sesión IMAP de %(user)s en %(host)s falló incluso con un token OAuth2 "
+     "recién renovado (compruebe el acceso IMAP de la cuenta y el ámbito): %(error)s",
+     "Logowanie IMAP %(user)s na %(host)s nie powiodło się nawet ze świeżo odświeżonym "
+     "tokenem OAuth2 (sprawdź dostęp IMAP konta i zakres): %(error)s"),
+    ("The OAuth2 settings need %(keys)s.", "La configuración OAuth2 necesita %(keys)s.",
+     "Ustawienia OAuth2 wymagają %(keys)s."),
+    ("The environment variable %(name)s (an OAuth2 secret) is not set.",
+     "La variable de entorno %(name)s (un secreto OAuth2) no está definida.",
+     "Zmienna środowiskowa %(name)s (sekret OAuth2) nie jest ustawiona."),
+    ("The token endpoint %(url)s could not be reached: %(error)s",
+     "No se pudo contactar con el endpoint de tokens %(url)s: %(error)s",
+     "Nie udało się połączyć z punktem końcowym tokenów %(url)s: %(error)s"),
+    ("The token endpoint refused the refresh (HTTP %(status)d): %(error)s",
+     "El endpoint de tokens rechazó la renovación (HTTP %(status)d): %(error)s",
+     "Punkt końcowy tokenów odrzucił odświeżenie (HTTP %(status)d): %(error)s"),
+    ("refreshed at", "renovado el", "odświeżono"),
+    ("refreshes", "renovaciones", "odświeżenia"),
+    ("OAuth2 access token", "token de acceso OAuth2", "token dostępu OAuth2"),
+    ("OAuth2 access tokens", "tokens de acceso OAuth2", "tokeny dostępu OAuth2"),
 ]
 
 PLURALS = [

@@ -4,8 +4,9 @@ A mailbox of kind IMAP keeps its configuration in ``Mailbox.settings``::
 
     {"host": "imap.example.com", "port": 993, "security": "ssl",   # or "starttls" / "none"
      "username": "help@example.com", "password_env": "LATIDO_IMAP_HELP_PASSWORD",
-     "auth": "password",                                            # or "xoauth2"
-     "token_env": "LATIDO_IMAP_HELP_TOKEN",                         # for xoauth2
+     "auth": "password",                              # or "oauth2" (refreshed) / "xoauth2"
+     "token_env": "LATIDO_IMAP_HELP_TOKEN",           # xoauth2: a fixed access token
+     "oauth_…": …,                                    # oauth2: see latido.channels.email.oauth
      "folder": "INBOX", "processed_folder": "",                     # "" = mark \\Seen
      "ca_file": ""}                      # PEM file of CAs to trust; "" = the system's store
 
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from latido.channels.email.ingest import email_receive
+from latido.channels.email.oauth import OAuthConfig, OAuthError, oauth_access_token
 from latido.channels.models import Mailbox
 from latido.core.errors import DomainError
 
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PER_POLL = 200
 SECURITY_CHOICES = ("ssl", "starttls", "none")
-AUTH_CHOICES = ("password", "xoauth2")
+AUTH_CHOICES = ("password", "oauth2", "xoauth2")
 
 _UID = re.compile(rb"UID (\d+)")
 
@@ -60,6 +62,8 @@ class ImapConfig:
     processed_folder: str
     timeout: float
     ca_file: str = ""
+    mailbox_id: int = 0
+    oauth: OAuthConfig | None = None
 
     @classmethod
     def from_mailbox(cls, mailbox: Mailbox) -> ImapConfig:
@@ -72,12 +76,19 @@ class ImapConfig:
             raise ImapPollError(_("Unknown IMAP security %(value)r (use ssl, starttls or none).")
                                 % {"value": security})
         if auth not in AUTH_CHOICES:
-            raise ImapPollError(_("Unknown IMAP authentication %(value)r (use password or "
-                                  "xoauth2).") % {"value": auth})
+            raise ImapPollError(_("Unknown IMAP authentication %(value)r (use password, oauth2 "
+                                  "or xoauth2).") % {"value": auth})
         if not host or not username:
             raise ImapPollError(_("The IMAP settings of %(address)s need a host and a "
                                   "username.") % {"address": mailbox.address})
-        secret_key = "token_env" if auth == "xoauth2" else "password_env"
+        oauth = None
+        if auth == "oauth2":
+            try:
+                oauth = OAuthConfig.from_settings(data)
+            except OAuthError as exc:
+                raise ImapPollError(exc.message) from exc
+        secret_key = {"xoauth2": "token_env", "oauth2": "oauth_refresh_token_env"}.get(
+            auth, "password_env")
         secret_env = str(data.get(secret_key) or "").strip()
         if not secret_env:
             raise ImapPollError(_("The IMAP settings of %(address)s need %(key)s, the name of "
@@ -91,6 +102,7 @@ class ImapConfig:
             processed_folder=str(data.get("processed_folder") or "").strip(),
             timeout=float(data.get("timeout") or 60),
             ca_file=str(data.get("ca_file") or "").strip(),
+            mailbox_id=mailbox.pk or 0, oauth=oauth,
         )
 
     def secret(self) -> str:
@@ -134,12 +146,48 @@ def _connect(config: ImapConfig) -> imaplib.IMAP4:
                             % {"host": config.host, "port": config.port, "error": exc}) from exc
 
 
+def _xoauth2(client: imaplib.IMAP4, username: str, token: str) -> None:
+    """AUTHENTICATE XOAUTH2; on failure the server's JSON challenge is answered empty."""
+    answers = iter([xoauth2_string(username, token)])
+    client.authenticate("XOAUTH2", lambda _challenge: next(answers, b""))
+
+
+def _oauth_token(config: ImapConfig, rejected: str = "") -> str:
+    assert config.oauth is not None
+    try:
+        return oauth_access_token(mailbox_id=config.mailbox_id, config=config.oauth,
+                                  rejected=rejected)
+    except OAuthError as exc:
+        raise ImapPollError(exc.message) from exc
+
+
+def _login_oauth2(client: imaplib.IMAP4, config: ImapConfig) -> None:
+    """The cached token; when the server rejects it, one refresh and one more try."""
+    token = _oauth_token(config)
+    try:
+        _xoauth2(client, config.username, token)
+        return
+    except imaplib.IMAP4.error:
+        logger.info("IMAP server rejected the access token of %s; refreshing", config.username)
+    token = _oauth_token(config, rejected=token)
+    try:
+        _xoauth2(client, config.username, token)
+    except imaplib.IMAP4.error as exc:
+        raise ImapPollError(_("IMAP login failed for %(user)s at %(host)s even with a freshly "
+                              "refreshed OAuth2 token (check the account's IMAP access and "
+                              "the scope): %(error)s")
+                            % {"user": config.username, "host": config.host,
+                               "error": exc}) from exc
+
+
 def _login(client: imaplib.IMAP4, config: ImapConfig) -> None:
+    if config.auth == "oauth2":
+        _login_oauth2(client, config)
+        return
     secret = config.secret()
     try:
         if config.auth == "xoauth2":
-            client.authenticate("XOAUTH2", lambda _challenge: xoauth2_string(
-                config.username, secret))
+            _xoauth2(client, config.username, secret)
         else:
             client.login(config.username, secret)
     except imaplib.IMAP4.error as exc:
