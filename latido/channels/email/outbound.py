@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from latido.channels.email.cc import ticket_cc_addresses
+from latido.channels.email.outbound_stuck import sending_deadline
 from latido.channels.email.wording import render_reply
 from latido.channels.models import EmailThreadRef, Mailbox, OutboundEmail, RawEmail
 from latido.core.task_backends import uses_database_backend
@@ -191,7 +192,7 @@ def outbound_send(*, outbound_id: int) -> OutboundEmail | None:
     """Send one queued (or failed and due) email; a row claimed elsewhere is left alone."""
     now = timezone.now()
     claimed = OutboundEmail.objects.filter(_claimable(now), pk=outbound_id).update(
-        state=OutboundEmail.State.SENDING)
+        state=OutboundEmail.State.SENDING, next_attempt_at=sending_deadline())
     if not claimed:
         return OutboundEmail.objects.filter(pk=outbound_id).first()
     row = OutboundEmail.objects.select_related("ticket_message", "ticket").get(pk=outbound_id)

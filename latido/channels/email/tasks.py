@@ -61,9 +61,15 @@ def send_outbound_email(outbound_id: int) -> None:
 
 @task()
 def retry_outbound_emails(limit: int = 500) -> int:
-    """Send failed emails whose backoff has passed, and queued ones whose job was lost."""
-    from latido.channels.email.outbound import due_for_retry, outbound_send
+    """Send failed emails whose backoff has passed, and queued ones whose job was lost.
 
+    Emails whose sending attempt was lost (the worker died while sending) are not resent:
+    they are marked failed with an unknown outcome and noted on their ticket.
+    """
+    from latido.channels.email.outbound import due_for_retry, outbound_send
+    from latido.channels.email.outbound_stuck import outbound_give_up_stuck
+
+    outbound_give_up_stuck(limit=limit)
     ids = list(due_for_retry().values_list("pk", flat=True)[:limit])
     for pk in ids:
         outbound_send(outbound_id=pk)
