@@ -105,7 +105,7 @@ def call_create(request: HttpRequest, payload: CallIn) -> Status[CallOut]:
     if payload.team_id is not None:
         team = Team.objects.filter(pk=payload.team_id).first()
         if team is None:
-            raise NotFound(_("Team not found."))
+            raise NotFound(_("There is no team with this id."))
     call = call_create_ticket(actor=actor, details=details, subject=payload.subject,
                               description=payload.description, contact=contact, team=team)
     return Status(201, call_out(call))

@@ -43,9 +43,9 @@ class AgentExtension(models.Model):
 
     source = models.ForeignKey(TelephonySource, on_delete=models.CASCADE,
                                related_name="extensions", verbose_name=_("telephony source"))
-    extension = models.CharField(_("extension"), max_length=40)
+    extension = models.CharField(_("phone extension"), max_length=40)
     agent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+",
-                              verbose_name=_("agent"))
+                              verbose_name=_("agent on this extension"))
 
     class Meta:
         ordering: ClassVar = ["source", "extension"]
@@ -67,19 +67,19 @@ class Call(models.Model):
         OUTBOUND = "outbound", _("Outbound")
 
     class Outcome(models.TextChoices):
-        RESOLVED = "resolved", _("Resolved")
+        RESOLVED = "resolved", _("Resolved on the call")
         CALLBACK = "callback", _("Callback needed")
         VOICEMAIL = "voicemail", _("Left a voicemail")
-        NO_ANSWER = "no_answer", _("No answer")
-        MISSED = "missed", _("Missed")
+        NO_ANSWER = "no_answer", _("Nobody answered")
+        MISSED = "missed", _("Missed (not answered)")
         ABANDONED = "abandoned", _("Abandoned by the caller")
 
     class State(models.TextChoices):
         RINGING = "ringing", _("Ringing")
-        ANSWERED = "answered", _("In progress")
-        ENDED = "ended", _("Ended")
-        MISSED = "missed", _("Missed")
-        ABANDONED = "abandoned", _("Abandoned")
+        ANSWERED = "answered", _("On the line")
+        ENDED = "ended", _("Call ended")
+        MISSED = "missed", _("Missed call")
+        ABANDONED = "abandoned", _("Caller hung up")
 
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="calls")

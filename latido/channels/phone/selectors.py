@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,13 +28,17 @@ def calls_for_ticket(*, actor: User, ticket: Ticket) -> QuerySet[Call]:
         "-started_at", "-id")
 
 
-def unlinked_calls_for_ticket(*, actor: User, ticket: Ticket) -> list[Call]:
-    """Reported calls of the ticket's requester that are on no ticket yet (to link here)."""
-    require_visible(actor, ticket.pk)
-    if not actor.is_agent:
-        return []
-    return list(Call.objects.filter(contact_id=ticket.requester_id, ticket__isnull=True)
-                .select_related("agent").order_by("-started_at", "-id")[:UNLINKED_LIMIT])
+def ticket_call_panel(*, ticket: Ticket) -> tuple[list[Call], list[Call]]:
+    """For the agent ticket page (the ticket already loaded through the access rule): the
+    ticket's calls, and its requester's reported calls on no ticket yet, in one query."""
+    rows = list(
+        Call.objects.filter(Q(ticket=ticket) | Q(contact_id=ticket.requester_id,
+                                                 ticket__isnull=True))
+        .select_related("agent").order_by("-started_at", "-id")
+    )
+    calls = [c for c in rows if c.ticket_id == ticket.pk]
+    unlinked = [c for c in rows if c.ticket_id is None][:UNLINKED_LIMIT]
+    return calls, unlinked
 
 
 def unlinked_call_for(*, actor: User, call_id: int) -> Call:

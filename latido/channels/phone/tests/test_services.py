@@ -53,7 +53,7 @@ def test_call_log_writes_call_event_and_internal_note(world):
     assert event.actor_id == world.tier1.pk
     assert event.data == {
         "call_id": call.pk, "direction": "inbound", "number": "+34600111222",
-        "duration_seconds": 185, "outcome": "resolved", "outcome_label": "Resolved",
+        "duration_seconds": 185, "outcome": "resolved", "outcome_label": "Resolved on the call",
         "agent": world.tier1.pk, "started_at": started.isoformat(),
     }
     note = Message.objects.filter(ticket=world.ticket).latest("id")
