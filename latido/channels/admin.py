@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +21,8 @@ from latido.channels.models import (
     QuarantinedEmail,
     RawEmail,
 )
+
+_M = TypeVar("_M", bound=Model)
 
 _RAW_FIELDS = (
     "mailbox", "message_id", "sender", "subject", "state", "error", "notes", "attempts",
@@ -94,12 +98,8 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     search_fields = ("name", "address")
 
 
-class _ReadOnlyRawAdmin(admin.ModelAdmin[RawEmail]):
-    list_display = ("received_at", "mailbox", "sender", "subject", "state", "attempts")
-    search_fields = ("sender", "subject", "message_id")
-    fields = _RAW_FIELDS
-    readonly_fields = _RAW_FIELDS
-    actions = ("replay",)
+class ReadOnlyModelAdmin(admin.ModelAdmin[_M]):
+    """Records the system writes; administrators look, never add, change or delete."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -109,6 +109,14 @@ class _ReadOnlyRawAdmin(admin.ModelAdmin[RawEmail]):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class _ReadOnlyRawAdmin(ReadOnlyModelAdmin[RawEmail]):
+    list_display = ("received_at", "mailbox", "sender", "subject", "state", "attempts")
+    search_fields = ("sender", "subject", "message_id")
+    fields = _RAW_FIELDS
+    readonly_fields = _RAW_FIELDS
+    actions = ("replay",)
 
     @admin.action(description=_("Replay the selected messages"))
     def replay(self, request: HttpRequest, queryset: QuerySet[RawEmail]) -> None:
@@ -144,7 +152,7 @@ _OUTBOUND_FIELDS = (
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
+class OutboundEmailAdmin(ReadOnlyModelAdmin[OutboundEmail]):
     """Outgoing mail, read-only: state, attempts and the last error of each reply sent."""
 
     list_display = ("created_at", "kind", "to_address", "subject", "state", "attempts",
@@ -154,26 +162,11 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     fields = _OUTBOUND_FIELDS
     readonly_fields = _OUTBOUND_FIELDS
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(MailboxOAuthToken)
-class MailboxOAuthTokenAdmin(admin.ModelAdmin[MailboxOAuthToken]):
+class MailboxOAuthTokenAdmin(ReadOnlyModelAdmin[MailboxOAuthToken]):
     """When each mailbox's OAuth2 token expires and the last refresh error; never the token."""
 
     list_display = ("mailbox", "expires_at", "refreshed_at", "refreshes", "last_error")
     fields = ("mailbox", "expires_at", "refreshed_at", "refreshes", "last_error")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
