@@ -76,3 +76,29 @@ class ContactIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class ContactMerge(models.Model):
+    """The record of one contact merged into another: who did it, and what moved."""
+
+    source_id = models.BigIntegerField(db_index=True)
+    source_name = models.CharField(max_length=200)
+    target = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges_in"
+    )
+    target_name = models.CharField(max_length=200)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    identities = models.JSONField(default=list, blank=True)
+    ticket_ids = models.JSONField(default=list, blank=True)
+    moved_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.target_name}"

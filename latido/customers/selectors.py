@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
 from latido.accounts.roles import Perm
-from latido.core.errors import NotFound
-from latido.customers.models import Contact, Organization
+from latido.core.errors import NotFound, ValidationError
+from latido.customers.models import Contact, ContactIdentity, Organization
+from latido.customers.services import identity_owner, normalize_identity, normalize_platform
 
 
 def contacts_visible_for(*, actor: User) -> QuerySet[Contact]:
@@ -50,3 +51,22 @@ def organization_get_for(*, actor: User, organization_id: int) -> Organization:
     if org is None:
         raise NotFound(_("Organization not found."))
     return org
+
+
+def contact_resolve(kind: str, value: str, platform: str = "") -> Contact | None:
+    """The contact owning an email address, phone number or social handle, or None.
+
+    The value is normalised first (email case, phone punctuation and 00/+ prefixes,
+    @ and case of handles), so every spelling of one identity finds the same person. A
+    value that cannot be normalised belongs to nobody. This is the system's lookup for
+    channels; pages and endpoints must still apply the actor's visibility rule.
+    """
+    try:
+        value = normalize_identity(kind, value)
+        if kind == ContactIdentity.Kind.SOCIAL:
+            platform = normalize_platform(platform)
+    except ValidationError:
+        return None
+    owner = identity_owner(kind=kind, value=value,
+                           platform=platform if kind == ContactIdentity.Kind.SOCIAL else "")
+    return owner.contact if owner else None

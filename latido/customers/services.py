@@ -8,10 +8,35 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
-from latido.core.errors import ValidationError
+from latido.core.errors import NotFound, ValidationError
 from latido.customers.models import Contact, ContactIdentity, Organization
 
-_PHONE_RE = re.compile(r"[^\d+]")
+_PHONE_NOISE_RE = re.compile(r"[\s().\-/]")
+_PHONE_RE = re.compile(r"\+?\d{5,15}")
+_PLATFORM_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
+
+
+def normalize_phone(value: str) -> str:
+    """E.164-like: digits only, with a leading + when the number is international.
+
+    "+48 600-100-200" → "+48600100200"; "0048 600 100 200" → "+48600100200";
+    "(600) 100 200" → "600100200" (no country: kept as dialled).
+    """
+    value = _PHONE_NOISE_RE.sub("", (value or "").strip())
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    if not _PHONE_RE.fullmatch(value):
+        raise ValidationError(_("Not a valid phone number."), code="bad_identity")
+    return value
+
+
+def normalize_platform(platform: str) -> str:
+    """A social platform name such as "twitter" or "whatsapp", lower-case."""
+    platform = (platform or "").strip().lower()
+    if not _PLATFORM_RE.fullmatch(platform):
+        raise ValidationError(_("A social handle needs a platform (for example: twitter)."),
+                              code="bad_identity")
+    return platform
 
 
 def normalize_identity(kind: str, value: str) -> str:
@@ -19,18 +44,23 @@ def normalize_identity(kind: str, value: str) -> str:
     if kind == ContactIdentity.Kind.EMAIL:
         value = value.lower()
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            raise ValidationError(_("Not a valid email address: %(v)s") % {"v": value})
+            raise ValidationError(_("Not a valid email address: %(v)s") % {"v": value},
+                                  code="bad_identity")
     elif kind == ContactIdentity.Kind.PHONE:
-        value = _PHONE_RE.sub("", value)
-        if len(value.lstrip("+")) < 5:
-            raise ValidationError(_("Not a valid phone number."))
+        value = normalize_phone(value)
     elif kind == ContactIdentity.Kind.SOCIAL:
         value = value.lstrip("@").lower()
         if not value:
-            raise ValidationError(_("A social handle cannot be empty."))
+            raise ValidationError(_("A social handle cannot be empty."), code="bad_identity")
     else:
-        raise ValidationError(_("Unknown identity kind."))
+        raise ValidationError(_("Unknown identity kind."), code="bad_identity")
     return value
+
+
+def phone_variants(value: str) -> list[str]:
+    """The stored forms one normalised number may have: with and without its leading +."""
+    digits = value.lstrip("+")
+    return [digits, "+" + digits]
 
 
 def organization_create(
@@ -68,20 +98,80 @@ def contact_create(
     return contact
 
 
+def identity_owner(*, kind: str, value: str, platform: str = "") -> ContactIdentity | None:
+    """The identity row that already holds this normalised value, if any."""
+    qs = ContactIdentity.objects.select_related("contact").filter(kind=kind)
+    if kind == ContactIdentity.Kind.PHONE:
+        qs = qs.filter(value__in=phone_variants(value))
+    else:
+        qs = qs.filter(value__iexact=value)
+    if kind == ContactIdentity.Kind.SOCIAL:
+        qs = qs.filter(platform=platform)
+    return qs.order_by("id").first()
+
+
+class IdentityTaken(ValidationError):
+    """The identity belongs to another contact; `owner` is that contact (merge candidates).
+
+    The message names the other contact: show it to agents only, never to a customer.
+    """
+
+    code = "duplicate"
+
+    def __init__(self, message: str, *, owner: Contact) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+
 def contact_add_identity(
     *, contact: Contact, kind: str, value: str, platform: str = ""
 ) -> ContactIdentity:
-    """Attach an identity; one that belongs to another contact is refused."""
+    """Attach an identity; one that belongs to another contact is refused, naming it."""
     value = normalize_identity(kind, value)
+    platform = normalize_platform(platform) if kind == ContactIdentity.Kind.SOCIAL else ""
+    owner = identity_owner(kind=kind, value=value, platform=platform)
+    if owner is not None and owner.contact_id == contact.pk:
+        return owner
+    if owner is not None:
+        raise _taken(value, owner.contact)
     try:
         with transaction.atomic():
             return ContactIdentity.objects.create(
-                contact=contact, kind=kind, value=value, platform=platform.lower()
+                contact=contact, kind=kind, value=value, platform=platform
             )
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("%(value)s already belongs to a contact.") % {"value": value}, code="duplicate"
-        ) from exc
+    except IntegrityError as exc:  # a concurrent insert won the race
+        owner = identity_owner(kind=kind, value=value, platform=platform)
+        if owner is None:
+            raise
+        raise _taken(value, owner.contact) from exc
+
+
+def _taken(value: str, owner: Contact) -> IdentityTaken:
+    return IdentityTaken(
+        _("%(value)s already belongs to %(name)s (contact #%(id)d). If they are the same "
+          "person, merge the two contacts instead.")
+        % {"value": value, "name": owner.name, "id": owner.pk},
+        owner=owner,
+    )
+
+
+@transaction.atomic
+def contact_remove_identity(*, contact: Contact, identity_id: int) -> None:
+    """Detach one identity; a contact with a portal login keeps at least one email."""
+    locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    ident = ContactIdentity.objects.filter(pk=identity_id, contact_id=contact.pk).first()
+    if locked is None or ident is None:
+        raise NotFound(_("This address does not belong to the contact."))
+    if ident.kind == ContactIdentity.Kind.EMAIL and locked.user_id is not None:
+        emails = ContactIdentity.objects.filter(
+            contact_id=contact.pk, kind=ContactIdentity.Kind.EMAIL).count()
+        if emails <= 1:
+            raise ValidationError(
+                _("This is the last email address of a contact who signs in to the portal; "
+                  "add another address first."),
+                code="last_email",
+            )
+    ident.delete()
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from latido.customers.selectors import contact_get_for
 from latido.customers.services import contact_for_user
 from latido.tickets import schemas as s
 from latido.tickets.access import can_see_internal, require_perm
+from latido.tickets.contacts_api import router as contacts_router
 from latido.tickets.enums import Channel
 from latido.tickets.models import Category, CustomField, Ticket, TicketLink
 from latido.tickets.selectors import (
@@ -45,6 +46,7 @@ from latido.tickets.services import (
 )
 
 router = Router(tags=["tickets"])
+router.add_router("", contacts_router)  # contact endpoints that need ticket visibility
 MAX_ID = s.MAX_ID
 # As ticket_get_for: not merged_into (ticket_detail needs only its id; a seventh joined
 # table doubled PostgreSQL's planning time).

@@ -109,6 +109,9 @@ def timeline_names(events: Iterable[TicketEvent]) -> TimelineNames:
         elif event.type in (EventType.INVITED, EventType.FOLLOWER):
             if isinstance(data.get("user"), int):
                 user_ids.add(data["user"])
+        elif event.type == EventType.CHAT_ACCEPTED:
+            if isinstance(data.get("agent"), int):
+                user_ids.add(data["agent"])
         elif event.type == EventType.CATEGORY:
             category_ids.update(
                 v for v in (data.get("from"), data.get("to")) if isinstance(v, int)

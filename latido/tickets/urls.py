@@ -16,4 +16,11 @@ urlpatterns = [
     path("tickets/<str:ref>/escalate/", views.ticket_escalate_view, name="escalate"),
     path("tickets/<str:ref>/deescalate/", views.ticket_deescalate_view, name="deescalate"),
     path("attachments/<str:token>/", views.attachment_download, name="attachment"),
+    path("contacts/", views.contacts_page, name="contacts"),
+    path("contacts/<int:contact_id>/", views.contact_page, name="contact"),
+    path("contacts/<int:contact_id>/identities/", views.contact_identity_add_view,
+         name="contact_identity_add"),
+    path("contacts/<int:contact_id>/identities/<int:identity_id>/remove/",
+         views.contact_identity_remove_view, name="contact_identity_remove"),
+    path("contacts/<int:contact_id>/merge/", views.contact_merge_view, name="contact_merge"),
 ]

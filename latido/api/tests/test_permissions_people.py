@@ -34,7 +34,50 @@ def managers_token(world: Any) -> int:
     return token.pk
 
 
+def phone_of_ana(world: Any) -> int:
+    from latido.customers.services import contact_add_identity
+
+    return contact_add_identity(contact=world.contact_a, kind="phone", value="+34 600 1").pk
+
+
+def duplicate_of_ana(world: Any) -> int:
+    from latido.customers.services import contact_create
+
+    return contact_create(name="Ana (dup)", emails=["ana.dup@acme.test"]).pk
+
+
+# Contact endpoints of the tickets layer: only agents who see one of the contact's tickets.
+AGENTS_WHO_SEE_ANA = {"customer_a": 404, "customer_b": 404, "other_agent": 404,
+                      "collaborator": 404}
+AGENTS_WHO_MAY_EDIT_ANA = {"customer_a": 403, "customer_b": 403, "other_agent": 404,
+                           "collaborator": 403}
+
 CASES: dict[str, Case] = {
+    "resolve a contact": Case(
+        ("get", "/contacts/resolve"),
+        lambda w, api, x: api.get("/contacts/resolve?kind=email&value=ana%40acme.test"),
+        statuses(**AGENTS_WHO_SEE_ANA)),
+    "contact identities": Case(
+        ("get", "/contacts/{contact_id}/identities"),
+        lambda w, api, x: api.get(f"/contacts/{w.contact_a.pk}/identities"),
+        statuses(**AGENTS_WHO_SEE_ANA)),
+    "contact history": Case(
+        ("get", "/contacts/{contact_id}/history"),
+        lambda w, api, x: api.get(f"/contacts/{w.contact_a.pk}/history"),
+        statuses(**AGENTS_WHO_SEE_ANA)),
+    "add an identity": Case(
+        ("post", "/contacts/{contact_id}/identities"),
+        lambda w, api, x: api.post(f"/contacts/{w.contact_a.pk}/identities",
+                                   {"kind": "phone", "value": "+34 600 2"}),
+        statuses(**AGENTS_WHO_MAY_EDIT_ANA, tier1=201, lead=201, admin=201), writes=True),
+    "remove an identity": Case(
+        ("delete", "/contacts/{contact_id}/identities/{identity_id}"),
+        lambda w, api, x: api.delete(f"/contacts/{w.contact_a.pk}/identities/{x}"),
+        statuses(**AGENTS_WHO_MAY_EDIT_ANA), writes=True, prepare=phone_of_ana),
+    "merge contacts": Case(
+        ("post", "/contacts/{contact_id}/merge"),
+        lambda w, api, x: api.post(f"/contacts/{w.contact_a.pk}/merge", {"source_id": x}),
+        statuses(**AGENTS_WHO_MAY_EDIT_ANA), writes=True, prepare=duplicate_of_ana),
     "list contacts": Case(("get", "/contacts"), lambda w, api, x: api.get("/contacts"),
                           statuses()),
     "get contact": Case(

@@ -64,7 +64,8 @@ def test_header_shows_the_ticket_facts(world):
     assert "<dt>Queue</dt><dd>Payments · Tier 1</dd>" in html
     assert "<dt>Assignee</dt><dd>Tomás Tier1</dd>" in html
     assert "<dt>Organization</dt><dd>Acme</dd>" in html
-    assert 'Ana Acme<div class="muted small">ana@acme.test</div>' in html
+    assert (f'<a href="/agent/contacts/{world.contact_a.pk}/">Ana Acme</a>'
+            '<div class="muted small">ana@acme.test</div>') in html
 
 
 def test_timeline_marks_notes_and_describes_events(world):

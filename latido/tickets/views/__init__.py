@@ -1,5 +1,12 @@
-"""Agent pages: the queue page, the ticket page and its actions, attachment downloads."""
+"""Agent pages: the queue, the ticket page and its actions, attachments, contacts."""
 
+from latido.tickets.views.contacts import (
+    contact_identity_add_view,
+    contact_identity_remove_view,
+    contact_merge_view,
+    contact_page,
+    contacts_page,
+)
 from latido.tickets.views.queue import queue_page
 from latido.tickets.views.ticket import (
     attachment_download,
@@ -14,6 +21,11 @@ from latido.tickets.views.ticket import (
 
 __all__ = [
     "attachment_download",
+    "contact_identity_add_view",
+    "contact_identity_remove_view",
+    "contact_merge_view",
+    "contact_page",
+    "contacts_page",
     "queue_page",
     "ticket_assign_view",
     "ticket_deescalate_view",
