@@ -126,13 +126,15 @@ def ticket_calls(request: HttpRequest, ticket_id: Id) -> CallList:
     "started_at? (ISO 8601 or Unix seconds), duration? (seconds)}. Headers: "
     "X-Latido-Timestamp (Unix seconds, within 5 minutes) and X-Latido-Signature "
     "(sha256=<hex HMAC-SHA256 of timestamp + '.' + body with the source's secret>). "
-    "A repeated (call_id, event) is accepted as a duplicate and changes nothing.",
+    "A repeated (call_id, event) is accepted as a duplicate and changes nothing. "
+    "401 bad signature, 400 malformed (the message names the field), 404 unknown or inactive "
+    "source or unset secret, 413 body over 64 KB, 415 not application/json.",
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": {"type": "object"}}}}},
 )
 def telephony_webhook(request: HttpRequest, source_id: Id) -> Status[WebhookAccepted]:
     result = telephony_event_receive(
-        source_id=source_id, body=request.body,
+        source_id=source_id, body=request.body, content_type=request.content_type or "",
         timestamp=request.headers.get("X-Latido-Timestamp"),
         signature=request.headers.get("X-Latido-Signature"),
     )

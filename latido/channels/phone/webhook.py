@@ -39,7 +39,7 @@ from latido.channels.phone.services import (
 )
 from latido.channels.signing import secret_from_env, verify
 from latido.core import pipeline
-from latido.core.errors import DomainError, NotFound, ValidationError
+from latido.core.errors import DomainError, NotFound, PayloadTooLarge, ValidationError
 from latido.tickets.enums import UNSOLVED, Channel, EventType
 from latido.tickets.models import Ticket
 from latido.tickets.services import ticket_create
@@ -59,6 +59,11 @@ _STATE = {"ringing": Call.State.RINGING, "answered": Call.State.ANSWERED,
 class Malformed(DomainError):
     code = "malformed"
     http_status = 400
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    http_status = 415
 
 
 @dataclass(frozen=True)
@@ -138,10 +143,12 @@ def _customer_number(raw: str) -> str:
         return ""
 
 
-def parse_event(body: bytes) -> CallEvent:
+def parse_event(body: bytes, content_type: str = "application/json") -> CallEvent:
     """The call event in a request body; Malformed (400) says what is wrong."""
     if len(body) > MAX_BODY:
-        raise Malformed(_("The request body is larger than 64 KB."))
+        raise PayloadTooLarge(_("The request body is larger than 64 KB."))
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise UnsupportedMediaType(_("Send the call event as application/json."))
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -264,11 +271,12 @@ def _apply(call: Call, source: TelephonySource, parsed: CallEvent) -> None:
 
 def telephony_event_receive(
     *, source_id: int, body: bytes, timestamp: str | None, signature: str | None,
+    content_type: str = "application/json",
 ) -> WebhookResult:
     """Verify one delivery and apply it; nothing is stored for a rejected one."""
     source, secret = _source(source_id)
     verify(secret, timestamp, signature, body)
-    parsed = parse_event(body)
+    parsed = parse_event(body, content_type)
     with transaction.atomic():
         call = _call_for(source, parsed)
         try:

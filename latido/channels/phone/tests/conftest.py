@@ -28,13 +28,14 @@ def source(world, monkeypatch) -> TelephonySource:
 
 
 def deliver(source_id: int, body: bytes | dict[str, Any], *, secret: str = SECRET,
-            stamp: str | None = None, signature: str | None = None) -> Any:
+            stamp: str | None = None, signature: str | None = None,
+            content_type: str = "application/json") -> Any:
     """POST a signed delivery to the webhook (a dict is sent as JSON)."""
     raw = json.dumps(body).encode() if isinstance(body, dict) else body
     stamp = stamp or str(int(time.time()))
     return Client().post(
         f"/api/v1/channels/phone/webhook/{source_id}", data=raw,
-        content_type="application/json", HTTP_X_LATIDO_TIMESTAMP=stamp,
+        content_type=content_type, HTTP_X_LATIDO_TIMESTAMP=stamp,
         HTTP_X_LATIDO_SIGNATURE=signature or sign(secret, stamp, raw),
     )
 

@@ -89,6 +89,19 @@ def test_malformed_payload_is_400_with_a_message_and_stores_nothing(world, sourc
     assert stored() == before
 
 
+def test_wrong_content_type_is_415_and_too_large_is_413(world, source):
+    before = stored()
+    wrong = deliver(source.pk, event("ringing"), content_type="text/plain")
+    assert wrong.status_code == 415
+    assert error_of(wrong)["code"] == "unsupported_media_type"
+    big = deliver(source.pk, event("ringing", caller_name="x" * 70_000))
+    assert big.status_code == 413
+    assert error_of(big)["message"]
+    assert stored() == before
+    assert deliver(source.pk, event("ringing"),
+                   content_type="application/json; charset=utf-8").status_code == 202
+
+
 def test_unknown_inactive_or_unconfigured_source_is_404(world, source, monkeypatch):
     body = event("ringing")
     assert deliver(source.pk + 1000, body).status_code == 404
