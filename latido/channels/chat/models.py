@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from latido.accounts.models import Team, User
@@ -88,6 +89,10 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def hash_ip(ip: str | None) -> str:
+    return salted_hmac("latido.chat.visitor_ip", ip, algorithm="sha256").hexdigest() if ip else ""
+
+
 class ChatSession(models.Model):
     """One conversation of a visitor; its lines are the messages of its ticket."""
 
@@ -100,7 +105,8 @@ class ChatSession(models.Model):
     agent = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="chat_sessions")
     left_message = models.BooleanField(default=False)
-    visitor_ip = models.GenericIPAddressField(null=True, blank=True)
+    # A keyed hash of the visitor's address: enough for the per-network limit, not the address.
+    visitor_ip_hash = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -111,7 +117,7 @@ class ChatSession(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["status", "started_at"], name="chat_status_idx"),
             models.Index(fields=["agent", "status"], name="chat_agent_idx"),
-            models.Index(fields=["visitor_ip", "started_at"], name="chat_ip_idx"),
+            models.Index(fields=["visitor_ip_hash", "started_at"], name="chat_ip_idx"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
 from latido.accounts.roles import Perm
-from latido.channels.chat.models import ChatSession, ChatStatus, ChatWidget, hash_token
+from latido.channels.chat.models import (
+    ChatSession,
+    ChatStatus,
+    ChatWidget,
+    hash_ip,
+    hash_token,
+)
 from latido.channels.chat.selectors import chat_visible_q
 from latido.core import pipeline
 from latido.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
@@ -81,8 +87,9 @@ def chat_start(*, widget: ChatWidget, origin: str | None, name: str, email: str,
     excerpt = " ".join(body.split())
     if len(excerpt) > SUBJECT_EXCERPT:
         excerpt = excerpt[:SUBJECT_EXCERPT - 1].rstrip() + "…"
-    if ip and ChatSession.objects.filter(
-            visitor_ip=ip, started_at__gte=timezone.now() - CHATS_PER_IP_WINDOW,
+    ip_hash = hash_ip(ip)
+    if ip_hash and ChatSession.objects.filter(
+            visitor_ip_hash=ip_hash, started_at__gte=timezone.now() - CHATS_PER_IP_WINDOW,
     ).count() >= CHATS_PER_IP:
         raise RateLimited(_("Too many chats from your network. Please try again later."))
     token = secrets.token_urlsafe(32)
@@ -94,7 +101,7 @@ def chat_start(*, widget: ChatWidget, origin: str | None, name: str, email: str,
         )
         session = ChatSession.objects.create(
             widget=widget, token_hash=hash_token(token), contact=contact, ticket=ticket,
-            status=ChatStatus.WAITING, started_at=ticket.created_at, visitor_ip=ip or None,
+            status=ChatStatus.WAITING, started_at=ticket.created_at, visitor_ip_hash=ip_hash,
         )
         _event(session, EventType.CHAT_STARTED, actor=None)
     return session, token

@@ -8,6 +8,7 @@ from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from latido.channels.chat import selectors, services
@@ -18,6 +19,17 @@ from latido.core.errors import ValidationError
 # A visitor sends at most LINES_PER_WINDOW lines in LINE_WINDOW seconds.
 LINES_PER_WINDOW = 20
 LINE_WINDOW = 30.0
+
+def client_ip(scope: dict[str, Any]) -> str | None:
+    """The visitor's address; behind LATIDO_TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For."""
+    proxies = int(getattr(settings, "LATIDO_TRUSTED_PROXY_COUNT", 0) or 0)
+    forwarded = [part.strip() for part in (header(scope, b"x-forwarded-for") or "").split(",")
+                 if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    client = scope.get("client") or (None,)
+    return client[0]
+
 
 def _widget(key: str) -> ChatWidget | None:
     return ChatWidget.objects.select_related("team").filter(public_key=key, active=True).first()
@@ -109,9 +121,8 @@ class VisitorConsumer(ChatConsumer):
         assert self.widget is not None
         if self.session is not None:
             raise ValidationError(_("This chat has already started."), code="already_started")
-        client = self.scope.get("client") or [None]
         session, token, view = await database_sync_to_async(_start)(
-            self.widget, header(self.scope, b"origin"), client[0], content)
+            self.widget, header(self.scope, b"origin"), client_ip(self.scope), content)
         await self._joined(session, view, token)
         await self.notify_queue(self.widget.team_id)
 

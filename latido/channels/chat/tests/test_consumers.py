@@ -20,6 +20,10 @@ from latido.tickets.models import Message, TicketEvent
 
 from .conftest import SHOP
 
+# Consumers close the thread's old connections around each database call (as in production),
+# which a test transaction would not survive on PostgreSQL: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 VISITOR = {"type": "start", "name": "Vera Visitor", "email": "vera@shop.test",
            "message": "Where is my parcel?"}
 

@@ -8,6 +8,7 @@ from django.utils.html import escape
 from conftest import PASSWORD
 from latido.channels.chat import services
 from latido.channels.chat.admin import widget_snippet
+from latido.channels.chat.visitor import client_ip
 
 from .conftest import SHOP
 
@@ -91,3 +92,16 @@ def test_admin_shows_the_snippet_and_checks_origins(client, world, widget):
         "wait_timeout_seconds": 60, "active": "on"})
     assert response.status_code == 200
     assert "Not an origin" in response.content.decode()
+
+
+def test_visitor_address_behind_trusted_proxies_and_kept_hashed(settings, widget):
+    scope = {"client": ("10.0.0.2", 5555),
+             "headers": [(b"x-forwarded-for", b"198.51.100.7, 203.0.113.5")]}
+    settings.LATIDO_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(scope) == "10.0.0.2"  # forwarded headers are not trusted by default
+    settings.LATIDO_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(scope) == "203.0.113.5"
+    session, _ = services.chat_start(widget=widget, origin=SHOP, name="Ann", email="a@x.test",
+                                     message="hi", ip="203.0.113.5")
+    assert session.visitor_ip_hash
+    assert "203.0.113.5" not in session.visitor_ip_hash
