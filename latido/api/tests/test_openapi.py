@@ -29,6 +29,7 @@ def test_the_schema_is_served_without_authentication(db):
 # is verified by an HMAC signature instead, tested with the webhook (channels' test_webhook).
 SIGNED_WEBHOOKS = {
     ("post", "/channels/email/inbound/{mailbox_id}"),
+    ("post", "/channels/social/inbound/{account_id}"),
 }
 
 
