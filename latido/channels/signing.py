@@ -29,6 +29,18 @@ class BadSignature(DomainError):
     http_status = 401
 
 
+class Malformed(DomainError):
+    """A signed delivery whose body is not what the webhook takes (400, nothing stored)."""
+
+    code = "malformed"
+    http_status = 400
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    http_status = 415
+
+
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """The signature header value for a body; what senders compute."""
     signed = timestamp.encode("ascii") + b"." + body

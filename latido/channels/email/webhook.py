@@ -17,22 +17,20 @@ from django.utils.translation import gettext as _
 from latido.channels.email.ingest import email_receive, header_message_id
 from latido.channels.email.parse import parse_email
 from latido.channels.models import Mailbox, RawEmail
-from latido.channels.signing import BadSignature, secret_from_env, sign, verify
-from latido.core.errors import DomainError, NotFound
+from latido.channels.signing import (
+    BadSignature,
+    Malformed,
+    UnsupportedMediaType,
+    secret_from_env,
+    sign,
+    verify,
+)
+from latido.core.errors import NotFound
 
-__all__ = ["BadSignature", "sign", "verify_signature", "webhook_receive", "webhook_secret"]
+__all__ = ["BadSignature", "Malformed", "UnsupportedMediaType", "sign", "verify_signature",
+           "webhook_receive", "webhook_secret"]
 
 CONTENT_TYPES = frozenset({"message/rfc822", "application/octet-stream"})
-
-
-class Malformed(DomainError):
-    code = "malformed"
-    http_status = 400
-
-
-class UnsupportedMediaType(DomainError):
-    code = "unsupported_media_type"
-    http_status = 415
 
 
 @dataclass(frozen=True)

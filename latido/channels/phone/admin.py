@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from latido.channels.admin import ReadOnlyModelAdmin
 from latido.channels.phone.models import AgentExtension, Call, TelephonySource
 
 
@@ -30,18 +30,10 @@ _CALL_FIELDS = (
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin[Call]):
+class CallAdmin(ReadOnlyModelAdmin[Call]):
     list_display = ("started_at", "direction", "number", "state", "outcome", "agent", "ticket")
     list_filter = ("direction", "state", "outcome", "source")
     search_fields = ("number", "caller_name", "external_id")
     fields = _CALL_FIELDS
     readonly_fields = _CALL_FIELDS
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

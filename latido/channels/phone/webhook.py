@@ -37,9 +37,9 @@ from latido.channels.phone.services import (
     contact_get_or_create_by_phone,
     count_call,
 )
-from latido.channels.signing import secret_from_env, verify
+from latido.channels.signing import Malformed, UnsupportedMediaType, secret_from_env, verify
 from latido.core import pipeline
-from latido.core.errors import DomainError, NotFound, PayloadTooLarge, ValidationError
+from latido.core.errors import NotFound, PayloadTooLarge, ValidationError
 from latido.tickets.enums import UNSOLVED, Channel, EventType
 from latido.tickets.models import Ticket
 from latido.tickets.services import ticket_create
@@ -54,16 +54,6 @@ _RANK = {Call.State.RINGING: 0, Call.State.ANSWERED: 1, Call.State.ENDED: 2,
 _STATE = {"ringing": Call.State.RINGING, "answered": Call.State.ANSWERED,
           "ended": Call.State.ENDED, "missed": Call.State.MISSED,
           "abandoned": Call.State.ABANDONED}
-
-
-class Malformed(DomainError):
-    code = "malformed"
-    http_status = 400
-
-
-class UnsupportedMediaType(DomainError):
-    code = "unsupported_media_type"
-    http_status = 415
 
 
 @dataclass(frozen=True)
