@@ -124,7 +124,9 @@ def _describe(event: TicketEvent, names: TimelineNames, actor: str) -> str:
         EventType.CALL_MISSED: lambda: _("Missed %(direction)s call from %(number)s.") % {
             "direction": _direction(data.get("direction")),
             "number": data.get("number") or _("an unknown number")},
-        EventType.CHAT_STARTED: lambda: _("%(actor)s started a chat.") % {"actor": actor},
+        EventType.CHAT_STARTED: lambda: (
+            _("%(actor)s started a chat.") % {"actor": actor} if event.actor_id
+            else _("The visitor started a chat.")),
         EventType.CHAT_ACCEPTED: lambda: _(
             "%(user)s accepted the chat after %(waited)s of waiting.") % {
             "user": user("agent"), "waited": _duration(data.get("waited_seconds"))},

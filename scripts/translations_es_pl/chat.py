@@ -123,6 +123,8 @@ ENTRIES = [
      "Se perdió la conexión. Recarga la página para continuar.",
      "Utracono połączenie. Odśwież stronę, aby kontynuować."),
     ("You", "Tú", "Ty"),
+    ("The visitor started a chat.", "El visitante inició un chat.",
+     "Odwiedzający rozpoczął czat."),
     ("This chat has already started.", "Este chat ya ha empezado.", "Ten czat już się zaczął."),
     ("Start a chat first.", "Primero inicia un chat.", "Najpierw rozpocznij czat."),
     ("You are sending messages too fast. Please wait a moment.",

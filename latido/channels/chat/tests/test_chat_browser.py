@@ -113,7 +113,7 @@ def test_visitor_chats_with_an_agent_and_a_late_one_leaves_a_message(
     console = Console()
     widget = ChatWidget.objects.create(name="Shop", allowed_origins=shop_site, team=world.team)
     slow = ChatWidget.objects.create(name="Night shop", allowed_origins=shop_site,
-                                     team=world.other_team, wait_timeout_seconds=3)
+                                     team=world.team, wait_timeout_seconds=3)
 
     # The agent opens the chat console.
     _, agent = sign_in(browser, base, world.tier1.email, console)
@@ -161,6 +161,7 @@ def test_visitor_chats_with_an_agent_and_a_late_one_leaves_a_message(
     main = agent.locator("main")
     for line in ("Where is parcel 7781?", "It was due on Monday.", "It left our warehouse today"):
         expect(main.get_by_text(line, exact=True)).to_be_visible()
+    expect(main).to_contain_text("The visitor started a chat.")
     expect(main).to_contain_text(re.compile(r"accepted the chat after"))
     expect(main).to_contain_text("The chat ended after")
     chat.refresh_from_db()
@@ -172,11 +173,14 @@ def test_visitor_chats_with_an_agent_and_a_late_one_leaves_a_message(
     # A second visitor, on a widget nobody answers in time, leaves a message instead.
     late = open_shop(browser, shop_site, slow, console)
     start_chat(late, "Luis Late", "luis@shop.test", "Can I change my delivery address?")
+    agent.goto(f"{base}/chat/")
+    expect(waiting).to_contain_text("Luis Late")  # queued, but nobody accepts in time
     expect(late.get_by_text("All our agents are busy.", exact=False)).to_be_visible(timeout=8000)
     late.get_by_label("Your message for our team").fill("New address: 12 Harbour Road, Gdańsk.")
     late.get_by_role("button", name="Leave a message").click()
     expect(late.get_by_text("Thank you! We received your message", exact=False)).to_be_visible()
     console.collect_csp(late)
+    expect(waiting).to_be_empty()
 
     left = ChatSession.objects.get(widget=slow)
     assert left.status == ChatStatus.ABANDONED
@@ -188,4 +192,9 @@ def test_visitor_chats_with_an_agent_and_a_late_one_leaves_a_message(
     assert left.ticket.channel == "chat"
     assert list(left.ticket.messages.order_by("id").values_list("body_text", flat=True)) == [
         "Can I change my delivery address?", "New address: 12 Harbour Road, Gdańsk."]
+    agent.goto(f"{base}/agent/tickets/{left.ticket.reference}/")
+    main = agent.locator("main")
+    expect(main.get_by_text("New address: 12 Harbour Road, Gdańsk.", exact=True)).to_be_visible()
+    expect(main).to_contain_text(re.compile(r"The visitor left the chat after waiting \d+ s\."))
+    console.collect_csp(agent)
     assert console.problems == []
