@@ -30,6 +30,7 @@ def test_the_schema_is_served_without_authentication(db):
 SIGNED_WEBHOOKS = {
     ("post", "/channels/email/inbound/{mailbox_id}"),
     ("post", "/channels/social/inbound/{account_id}"),
+    ("post", "/channels/phone/webhook/{source_id}"),
 }
 
 

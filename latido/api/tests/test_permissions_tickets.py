@@ -121,6 +121,17 @@ CASES: dict[str, Case] = {
     "queue tickets": Case(
         ("get", "/queues/{queue_id}/tickets"),
         lambda w, api, x: api.get(f"/queues/{w.ticket.queue_id}/tickets"), statuses()),
+    "log call": Case(
+        ("post", "/channels/phone/calls"),
+        lambda w, api, x: api.post("/channels/phone/calls", {
+            "ticket_id": w.ticket.pk, "number": "+34 600 111 222", "duration_seconds": 90,
+            "notes": "Called about the refund."}),
+        statuses(customer_a=403, collaborator=403, tier1=201, lead=201, admin=201),
+        writes=True),
+    "ticket calls": Case(
+        ("get", "/channels/phone/tickets/{ticket_id}/calls"),
+        lambda w, api, x: api.get(f"/channels/phone/tickets/{w.ticket.pk}/calls"),
+        statuses(collaborator=200)),
 }
 
 
