@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from latido.channels.social.models import SocialAccount, SocialMessage
@@ -20,12 +23,13 @@ class SocialAccountAdmin(admin.ModelAdmin[SocialAccount]):
     search_fields = ("name", "platform", "account_id")
     fields = ("name", "platform", "account_id", "team", "active", "inbound_secret_env",
               "outbound_url", "outbound_secret_env")
+    formfield_overrides: ClassVar = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(SocialMessage)
 class SocialMessageAdmin(admin.ModelAdmin[SocialMessage]):
-    list_display = ("created_at", "account", "direction", "handle", "thread_id", "state",
-                    "attempts", "ticket")
+    list_display = ("created_at", "account", "direction", "external_id", "handle", "thread_id",
+                    "state", "attempts", "ticket")
     list_filter = ("direction", "state", "account")
     search_fields = ("external_id", "thread_id", "handle")
     fields = _MESSAGE_FIELDS

@@ -16,8 +16,8 @@ _ENV_NAME = RegexValidator(
     r"^[A-Za-z_][A-Za-z0-9_]*$", _("The name of an environment variable, e.g. LATIDO_WA_SECRET.")
 )
 _PLATFORM = RegexValidator(
-    r"^[a-z0-9][a-z0-9._-]*$",
-    _("Lower-case letters, digits, dots, dashes or underscores, e.g. whatsapp."),
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Letters, digits, dots, dashes or underscores, e.g. whatsapp."),
 )
 
 

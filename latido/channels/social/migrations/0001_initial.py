@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='SocialAccount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(help_text='Free text, e.g. whatsapp, facebook, instagram, x, telegram.', max_length=40, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9._-]*$', 'Lower-case letters, digits, dots, dashes or underscores, e.g. whatsapp.')], verbose_name='platform')),
+                ('platform', models.CharField(help_text='Free text, e.g. whatsapp, facebook, instagram, x, telegram.', max_length=40, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]*$', 'Letters, digits, dots, dashes or underscores, e.g. whatsapp.')], verbose_name='platform')),
                 ('account_id', models.CharField(help_text="The platform's id of this account, as the connector sends it.", max_length=200, verbose_name='account id')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('inbound_secret_env', models.CharField(help_text='Environment variable holding the secret inbound messages are signed with.', max_length=100, validators=[django.core.validators.RegexValidator('^[A-Za-z_][A-Za-z0-9_]*$', 'The name of an environment variable, e.g. LATIDO_WA_SECRET.')], verbose_name='inbound secret variable')),

@@ -16,7 +16,7 @@ from latido.customers.models import Contact, ContactIdentity
 from latido.customers.services import contact_create
 from latido.tickets.enums import Channel, LinkKind, Status
 from latido.tickets.models import Attachment, Message, Ticket, TicketLink
-from latido.tickets.services import ticket_update
+from latido.tickets.services import ticket_merge, ticket_update
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,17 @@ def test_a_closed_thread_opens_a_new_ticket_linked_to_the_old_one(account, world
     assert TicketLink.objects.filter(source=new, target=old, kind=LinkKind.RELATED).exists()
     third = post(account.pk, message(message_id="wamid.3", text="Hello?"))
     assert third.json()["ticket_id"] == new.pk  # the thread continues on the new ticket
+
+
+def test_a_thread_whose_ticket_was_merged_continues_on_the_surviving_ticket(account, world):
+    first = post(account.pk, message())
+    merged = Ticket.objects.get(pk=first.json()["ticket_id"])
+    ticket_merge(source=merged, target=world.ticket, actor=world.admin)
+
+    second = post(account.pk, message(message_id="wamid.2", text="Still waiting"))
+
+    assert second.json()["ticket_id"] == world.ticket.pk
+    assert world.ticket.messages.filter(body_text__contains="Still waiting").exists()
 
 
 def test_a_solved_thread_is_reopened_by_the_customer(account, world):
