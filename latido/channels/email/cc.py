@@ -49,10 +49,18 @@ def cc_add_from_mail(*, ticket: Ticket, message: InboundMessage) -> list[str]:
 
     Called while processing a participant's mail (inside its transaction). Bounded by MAX_CC.
     """
-    excluded = _own_addresses() | _requester_addresses(ticket) | {message.sender_address.lower()}
+    sender = message.sender_address.lower()
+    candidates: list[Address] = [
+        a for a in [*message.cc, *message.to] if a.address and a.address.lower() != sender]
+    if not candidates:
+        return []
+    own = _own_addresses()
+    candidates = [a for a in candidates if a.address.lower() not in own]
+    if not candidates:  # the usual case: the mail went to our mailbox only
+        return []
+    excluded = _requester_addresses(ticket) | {sender}
     existing = set(ticket_cc_addresses(ticket))
     added: list[str] = []
-    candidates: list[Address] = [*message.cc, *message.to]
     for item in candidates:
         address = item.address.strip().lower()
         if not address or address in excluded or address in existing or address in added:
