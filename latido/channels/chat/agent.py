@@ -88,6 +88,10 @@ class AgentConsumer(ChatConsumer):
         if user is None:
             await self.close(code=REFUSED)
             return
+        for gone in await database_sync_to_async(services.chat_sweep_stale)():
+            await self.broadcast(gone.pk, {"type": "chat.state", "status": gone.status,
+                                           "left_message": False})
+            await self.notify_queue(gone.widget.team_id)
         await self.send_json(await database_sync_to_async(selectors.console_snapshot)(
             agent=user))
 

@@ -110,6 +110,9 @@ class ChatSession(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed while the visitor's page is connected; a waiting chat whose visitor vanished
+    # without a goodbye (a server restart, a lost network) is abandoned after a while.
+    last_seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("chat")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +39,8 @@ SUBJECT_EXCERPT = 60
 # At most this many chats started from one address in the window (bots, loops).
 CHATS_PER_IP = 10
 CHATS_PER_IP_WINDOW = timedelta(minutes=10)
+# A waiting visitor unseen this long is gone (the page refreshes last_seen_at every 20 s).
+VISITOR_GONE_AFTER = timedelta(seconds=90)
 
 
 class RateLimited(DomainError):
@@ -214,3 +216,17 @@ def chat_leave_message(*, session: ChatSession, body: str) -> ChatSession:
         ticket_reply(ticket=locked.ticket, actor=None, body=body, channel=Channel.CHAT,
                      contact=session.contact)
         return chat_abandon(session=locked, left_message=True)
+
+
+def chat_seen(*, session: ChatSession) -> None:
+    """The visitor's page is still connected."""
+    ChatSession.objects.filter(
+        pk=session.pk, status__in=(ChatStatus.WAITING, ChatStatus.ACTIVE),
+    ).update(last_seen_at=timezone.now())
+
+
+def chat_sweep_stale(*, now: datetime | None = None) -> list[ChatSession]:
+    """Abandon waiting chats whose visitor left without the socket saying goodbye."""
+    cutoff = (now or timezone.now()) - VISITOR_GONE_AFTER
+    stale = ChatSession.objects.filter(status=ChatStatus.WAITING, last_seen_at__lt=cutoff)
+    return [chat_abandon(session=s) for s in stale.order_by("id")[:100]]

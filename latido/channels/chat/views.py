@@ -45,7 +45,8 @@ def console_labels() -> dict[str, str]:
         "back": _("The visitor is back."),
         "connected": _("Connected. New visitors appear here."),
         "disconnected": _("Connection lost. Reconnecting…"),
-        "visitor": _("Visitor"),
+        "load": _("Your chats: %(n)s of %(max)s."),
+        "full": _("You are at your chat capacity; end a chat to accept another."),
     }
 
 

@@ -19,6 +19,7 @@ from latido.core.errors import ValidationError
 # A visitor sends at most LINES_PER_WINDOW lines in LINE_WINDOW seconds.
 LINES_PER_WINDOW = 20
 LINE_WINDOW = 30.0
+HEARTBEAT_SECONDS = 20.0
 
 def client_ip(scope: dict[str, Any]) -> str | None:
     """The visitor's address; behind LATIDO_TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For."""
@@ -70,6 +71,7 @@ class VisitorConsumer(ChatConsumer):
     widget: ChatWidget | None = None
     session: ChatSession | None = None
     timer: asyncio.Task[None] | None = None
+    heartbeat: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.recent_lines: deque[float] = deque(maxlen=LINES_PER_WINDOW)
@@ -82,8 +84,9 @@ class VisitorConsumer(ChatConsumer):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
+        for task in (self.timer, self.heartbeat):
+            if task is not None:
+                task.cancel()
         session = self.session
         if session is None:
             return
@@ -105,11 +108,19 @@ class VisitorConsumer(ChatConsumer):
         if session.status in (ChatStatus.WAITING, ChatStatus.ACTIVE):
             await self.channel_layer.group_add(chat_group(session.pk), self.channel_name)
         await self.send_json({"type": "started", "token": token, **view})
+        if session.status in (ChatStatus.WAITING, ChatStatus.ACTIVE):
+            self.heartbeat = asyncio.create_task(self._beat(session))
         if session.status == ChatStatus.WAITING:
             remaining = self.widget.wait_timeout_seconds - session.waited_seconds
             self.timer = asyncio.create_task(self._offer_later(max(0, remaining)))
         elif session.status == ChatStatus.ACTIVE:
             await self.broadcast(session.pk, {"type": "chat.presence", "online": True})
+
+    async def _beat(self, session: ChatSession) -> None:
+        await database_sync_to_async(services.chat_seen)(session=session)
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await database_sync_to_async(services.chat_seen)(session=session)
 
     async def _offer_later(self, delay: float) -> None:
         await asyncio.sleep(delay)

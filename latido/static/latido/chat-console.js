@@ -11,6 +11,9 @@
   var activeEmpty = document.getElementById("chat-active-empty");
   var connection = document.getElementById("chat-connection");
   var errorBox = document.getElementById("chat-error");
+  var load = document.getElementById("chat-load");
+  var baseTitle = document.title;
+  var full = false;
   var socket = null;
   var panes = {};
   var retry = 1000;
@@ -51,6 +54,7 @@
       item.appendChild(since);
       var button = el("button", "primary small", L.accept);
       button.type = "button";
+      button.disabled = full;
       button.setAttribute("aria-label", fmt(L.accept_chat, {name: chat.name}));
       button.addEventListener("click", function () {
         button.disabled = true;
@@ -61,6 +65,8 @@
       waitingList.appendChild(item);
     });
     waitingEmpty.hidden = waiting.length > 0;
+    // The tab's title counts the waiting visitors, so a console in a background tab is noticed.
+    document.title = (waiting.length ? "(" + waiting.length + ") " : "") + baseTitle;
   }
 
   function addLine(pane, line) {
@@ -161,6 +167,9 @@
   function onMessage(data) {
     var pane = data.chat_id != null ? panes[data.chat_id] : null;
     if (data.type === "snapshot") {
+      full = data.active.length >= data.capacity;
+      load.textContent = fmt(L.load, {n: data.active.length, max: data.capacity}) +
+        (full ? " " + L.full : "");
       renderWaiting(data.waiting);
       renderActive(data.active);
     } else if (data.type === "line" && pane) {

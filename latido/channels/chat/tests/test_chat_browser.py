@@ -135,6 +135,7 @@ def test_visitor_chats_with_an_agent_and_a_late_one_leaves_a_message(
     expect(pane).to_contain_text("Where is parcel 7781?")
     expect(waiting).to_be_empty()
     expect(visitor.get_by_text(f"{world.tier1.name} joined the chat.")).to_be_visible()
+    expect(agent.locator("#chat-load")).to_have_text("Your chats: 1 of 3.")
 
     # Typing indicators both ways, then lines both ways.
     visitor.get_by_label("Your message", exact=True).press_sequentially("It was due ")
@@ -175,6 +176,7 @@ def test_visitor_chats_with_an_agent_and_a_late_one_leaves_a_message(
     start_chat(late, "Luis Late", "luis@shop.test", "Can I change my delivery address?")
     agent.goto(f"{base}/chat/")
     expect(waiting).to_contain_text("Luis Late")  # queued, but nobody accepts in time
+    expect(agent).to_have_title(re.compile(r"^\(1\) Live chat"))
     expect(late.get_by_text("All our agents are busy.", exact=False)).to_be_visible(timeout=8000)
     late.get_by_label("Your message for our team").fill("New address: 12 Harbour Road, Gdańsk.")
     late.get_by_role("button", name="Leave a message").click()

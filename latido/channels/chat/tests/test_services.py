@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from latido.channels.chat import services
 from latido.channels.chat.models import ChatSession, ChatStatus, ChatWidget
@@ -220,3 +222,33 @@ def test_a_token_opens_only_its_own_chat(widget, other_widget):
             services.chat_for_visitor(widget=widget, token=token)
     with pytest.raises(NotFound):
         services.chat_for_visitor(widget=other_widget, token=my_token)
+
+
+def test_visitors_gone_without_a_goodbye_are_swept(widget, world):
+    gone, _ = start(widget)
+    here, _ = start(widget, email="here@shop.test")
+    talking, _ = start(widget, email="talking@shop.test")
+    services.chat_accept(chat_id=talking.pk, agent=world.tier1)
+    old = timezone.now() - services.VISITOR_GONE_AFTER - timedelta(seconds=1)
+    ChatSession.objects.filter(pk__in=[gone.pk, here.pk, talking.pk]).update(last_seen_at=old)
+    services.chat_seen(session=here)  # the heartbeat of a page still open
+    swept = services.chat_sweep_stale()
+    assert [s.pk for s in swept] == [gone.pk]
+    statuses = dict(ChatSession.objects.values_list("pk", "status"))
+    assert statuses == {gone.pk: ChatStatus.ABANDONED, here.pk: ChatStatus.WAITING,
+                        talking.pk: ChatStatus.ACTIVE}
+    [event] = events(gone, EventType.CHAT_ABANDONED)
+    assert event.data["left_message"] is False
+    assert services.chat_sweep_stale() == []
+
+
+def test_the_visitor_ends_an_active_chat_or_gives_up_waiting(widget, world):
+    talking, _ = start(widget)
+    talking = services.chat_accept(chat_id=talking.pk, agent=world.tier1)
+    assert services.chat_end(session=talking).status == ChatStatus.ENDED
+    [ended] = events(talking, EventType.CHAT_ENDED)
+    assert ended.actor is None
+    waiting, _ = start(widget, email="w@shop.test")
+    assert services.chat_end(session=waiting).status == ChatStatus.ABANDONED
+    with pytest.raises(PermissionDenied):
+        services.chat_end(session=waiting, agent=world.tier1)  # not the agent's chat
