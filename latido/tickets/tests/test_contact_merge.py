@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import OperationalError, connection
 
+from latido.accounts.models import User
 from latido.core.errors import NotFound, PermissionDenied, ValidationError
 from latido.customers.models import Contact, ContactIdentity, ContactMerge
 from latido.customers.services import contact_create
@@ -239,3 +240,20 @@ def test_two_agents_merging_the_same_pair_both_ways_leave_one_consistent_contact
                                                                         "two@twins.test"}
     assert TicketEvent.objects.filter(type=EventType.REQUESTER).count() == 1
     assert ContactMerge.objects.count() == 1
+
+
+def test_merges_are_listed_read_only_in_the_admin_site(world, duplicate, client):
+    dup, _ticket = duplicate
+    contact_merge(actor=world.tier1, source=dup, target=world.contact_a)
+    superuser = User.objects.create_superuser(username="root", email="root@latido.test",
+                                              password="x-long-password-1")
+    client.force_login(superuser)
+    admin_client = client
+
+    listing = admin_client.get("/django-admin/customers/contactmerge/")
+
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "Ana (home)" in html
+    assert "Tomás Tier1" in html
+    assert admin_client.get("/django-admin/customers/contactmerge/add/").status_code == 403
