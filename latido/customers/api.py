@@ -19,7 +19,7 @@ from latido.customers.selectors import (
     organization_get_for,
     organizations_visible_for,
 )
-from latido.customers.services import contact_create
+from latido.customers.services import IdentityTaken, contact_create
 
 router = Router(tags=["contacts"])
 
@@ -51,10 +51,13 @@ def create_contact(request: HttpRequest, payload: s.ContactIn) -> Any:
                         .filter(pk=payload.organization_id).first())
         if organization is None:
             raise ValidationError(_("Unknown organization."), code="bad_organization")
-    contact = contact_create(
-        name=payload.name, emails=payload.emails, phones=payload.phones,
-        socials=[(h.platform, h.handle) for h in payload.socials], organization=organization,
-    )
+    try:
+        contact = contact_create(
+            name=payload.name, emails=payload.emails, phones=payload.phones,
+            socials=[(h.platform, h.handle) for h in payload.socials], organization=organization,
+        )
+    except IdentityTaken as err:  # agents only here: name the contact to merge with
+        raise err.named() from err
     return s.contact_out(contact_get_for(actor=actor, contact_id=contact.pk))
 
 

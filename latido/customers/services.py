@@ -111,22 +111,33 @@ def identity_owner(*, kind: str, value: str, platform: str = "") -> ContactIdent
 
 
 class IdentityTaken(ValidationError):
-    """The identity belongs to another contact; `owner` is that contact (merge candidates).
+    """The identity belongs to another contact, `owner` (the merge candidate).
 
-    The message names the other contact: show it to agents only, never to a customer.
+    The message does not name the owner, because customer-facing flows (portal sign-up,
+    channels) may pass it on; agent surfaces use `named()`, which does.
     """
 
     code = "duplicate"
 
-    def __init__(self, message: str, *, owner: Contact) -> None:
+    def __init__(self, message: str, *, owner: Contact, value: str) -> None:
         super().__init__(message)
         self.owner = owner
+        self.value = value
+
+    def named(self) -> IdentityTaken:
+        """The same refusal for agents: naming the contact and suggesting a merge."""
+        return IdentityTaken(
+            _("%(value)s already belongs to %(name)s (contact #%(id)d). If they are the same "
+              "person, merge the two contacts instead.")
+            % {"value": self.value, "name": self.owner.name, "id": self.owner.pk},
+            owner=self.owner, value=self.value,
+        )
 
 
 def contact_add_identity(
     *, contact: Contact, kind: str, value: str, platform: str = ""
 ) -> ContactIdentity:
-    """Attach an identity; one that belongs to another contact is refused, naming it."""
+    """Attach an identity; one that belongs to another contact is refused (IdentityTaken)."""
     value = normalize_identity(kind, value)
     platform = normalize_platform(platform) if kind == ContactIdentity.Kind.SOCIAL else ""
     owner = identity_owner(kind=kind, value=value, platform=platform)
@@ -147,12 +158,8 @@ def contact_add_identity(
 
 
 def _taken(value: str, owner: Contact) -> IdentityTaken:
-    return IdentityTaken(
-        _("%(value)s already belongs to %(name)s (contact #%(id)d). If they are the same "
-          "person, merge the two contacts instead.")
-        % {"value": value, "name": owner.name, "id": owner.pk},
-        owner=owner,
-    )
+    return IdentityTaken(_("%(value)s already belongs to another contact.") % {"value": value},
+                         owner=owner, value=value)
 
 
 @transaction.atomic

@@ -28,6 +28,9 @@ ENTRIES = [
      "fusione los dos contactos.",
      "%(value)s należy już do: %(name)s (kontakt nr %(id)d). Jeśli to ta sama osoba, scal "
      "oba kontakty."),
+    ("%(value)s already belongs to another contact.",
+     "%(value)s ya pertenece a otro contacto.",
+     "%(value)s należy już do innego kontaktu."),
     ("This address does not belong to the contact.",
      "Esta dirección no pertenece al contacto.",
      "Ten adres nie należy do kontaktu."),

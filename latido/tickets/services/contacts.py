@@ -21,7 +21,11 @@ from latido.core import pipeline
 from latido.core.errors import PermissionDenied
 from latido.customers.merge import check_mergeable, contact_absorb, lock_contacts
 from latido.customers.models import Contact, ContactIdentity, ContactMerge
-from latido.customers.services import contact_add_identity, contact_remove_identity
+from latido.customers.services import (
+    IdentityTaken,
+    contact_add_identity,
+    contact_remove_identity,
+)
 from latido.tickets.contact_selectors import contact_get_for_agent
 from latido.tickets.enums import EventType
 from latido.tickets.models import Ticket
@@ -85,10 +89,14 @@ def contact_merge(*, actor: User, source: Contact, target: Contact) -> ContactMe
 
 def contact_identity_add(*, actor: User, contact: Contact, kind: str, value: str,
                          platform: str = "") -> ContactIdentity:
-    """An agent adds an email, phone or handle to a contact they can open."""
+    """An agent adds an email, phone or handle to a contact they can open; a clash names
+    the contact that holds it, so the agent can merge the two."""
     _require_edit(actor)
     contact_get_for_agent(actor=actor, contact_id=contact.pk)
-    return contact_add_identity(contact=contact, kind=kind, value=value, platform=platform)
+    try:
+        return contact_add_identity(contact=contact, kind=kind, value=value, platform=platform)
+    except IdentityTaken as err:
+        raise err.named() from err
 
 
 def contact_identity_remove(*, actor: User, contact: Contact, identity_id: int) -> None:

@@ -66,6 +66,10 @@ def test_identities_are_added_and_removed_with_clear_errors(world, api):
     assert error_of(last)["code"] == "last_email"
     assert fingerprint() == before
 
+    created = api.post("/contacts", {"name": "Copy of Bob", "emails": ["BOB@globex.test"]})
+    assert created.status_code == 400
+    assert f"Bob Globex (contact #{world.contact_b.pk})" in error_of(created)["message"]
+
     removed = api.delete(f"{path}/{phone['id']}")
     assert removed.status_code == 200
     assert removed.json()["phones"] == []
