@@ -20,15 +20,18 @@ def email_delivery_notice(ticket: Ticket) -> dict[str, Any]:
 
 @register.inclusion_tag("channels/_email_cc.html", takes_context=True)
 def email_cc_panel(context: template.Context, ticket: Ticket) -> dict[str, Any]:
-    """The ticket's CC list, with a form for agents who may reply (email tickets only)."""
+    """The ticket's CC list, with a form for agents who may reply.
+
+    Only on tickets that came in by email: other pages pay no query for it.
+    """
     from latido.accounts.models import User
     from latido.accounts.roles import Perm
     from latido.channels.email.cc import ticket_cc_addresses
-    from latido.channels.email.outbound import reachable_by_email
+    from latido.tickets.enums import Channel
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    if not isinstance(user, User) or user.is_customer or not reachable_by_email(ticket):
+    if not isinstance(user, User) or user.is_customer or ticket.channel != Channel.EMAIL:
         return {"show": False}
     addresses = ticket_cc_addresses(ticket)
     return {"show": True, "ticket": ticket, "addresses": addresses,

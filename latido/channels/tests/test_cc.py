@@ -165,3 +165,8 @@ def test_a_collaborator_without_reply_permission_sees_no_form_and_cannot_change_
     assert "You are not allowed to change who is copied on replies." in (
         response.content.decode())
     assert len(ticket_cc_addresses(cc_ticket)) == 3
+
+
+def test_a_portal_ticket_page_has_no_cc_panel(world):
+    page = _client(world.tier1).get(f"/agent/tickets/{world.ticket.reference}/")
+    assert "Copied on email replies (CC)" not in page.content.decode()
