@@ -120,7 +120,9 @@ def _describe(event: TicketEvent, names: TimelineNames, actor: str) -> str:
             "%(actor)s logged a %(direction)s call (%(duration)s, %(outcome)s).") % {
             "actor": actor, "direction": _direction(data.get("direction")),
             "duration": _duration(data.get("duration_seconds")),
-            "outcome": data.get("outcome_label") or data.get("outcome") or _("no outcome")},
+            # The label is stored in English; shown in the reader's language.
+            "outcome": _(data["outcome_label"]) if data.get("outcome_label")
+            else data.get("outcome") or _("no outcome")},
         EventType.CALL_MISSED: lambda: _("Missed %(direction)s call from %(number)s.") % {
             "direction": _direction(data.get("direction")),
             "number": data.get("number") or _("an unknown number")},

@@ -18,6 +18,7 @@ from latido.channels.phone.selectors import screen_pops_for, unlinked_call_for
 from latido.channels.phone.services import call_create_ticket, call_link, call_log, call_pop_dismiss
 from latido.core.errors import DomainError, NotFound
 from latido.tickets.models import Ticket
+from latido.tickets.page_selectors import sidebar_for
 from latido.tickets.selectors import ticket_get_for
 from latido.tickets.views.common import actor_of, agent_required, see_other
 
@@ -74,8 +75,8 @@ def log_call(request: HttpRequest, ref: str) -> HttpResponse:
             messages.success(request, _("Call logged."))
             return see_other(ticket_url(ticket) + "#calls")
     status = 400 if form.is_bound else 200
-    return render(request, "phone/log_call.html", {"ticket": ticket, "form": form},
-                  status=status)
+    return render(request, "phone/log_call.html", {
+        "ticket": ticket, "form": form, "sidebar": sidebar_for(actor=user)}, status=status)
 
 
 @agent_required
@@ -109,8 +110,9 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                 "ref": done.ticket.reference})
             return see_other(ticket_url(done.ticket))
     status = 400 if form.is_bound else 200
-    return render(request, "phone/new_ticket.html", {"form": form, "call": call},
-                  status=status)
+    return render(request, "phone/new_ticket.html", {
+        "form": form, "call": call, "sidebar": sidebar_for(actor=user), "kind": "phone"},
+        status=status)
 
 
 @agent_required

@@ -215,3 +215,25 @@ def test_incoming_call_banner(world, source):
     assert "Paula Pop" not in dismissed.content.decode()
     assert "Paula Pop" not in client.get("/phone/pop/").content.decode()
     assert client_for(world, "tier2").post(f"/phone/pop/{call.pk}/dismiss/").status_code == 404
+
+
+def test_phone_pages_have_the_agent_sidebar_with_a_link_to_new_call_tickets(world):
+    client = client_for(world, "tier1")
+    for url in ("/phone/new/", LOG.format(ref=world.ticket.reference),
+                f"/agent/tickets/{world.ticket.reference}/"):
+        html = client.get(url).content.decode()
+        assert "My tickets" in html, url
+        assert 'href="/phone/new/"' in html, url
+
+
+def test_timeline_shows_the_call_outcome_in_the_readers_language(world):
+    world.tier1.language = "es"
+    world.tier1.save(update_fields=["language"])
+    call_log(actor=world.tier1, ticket=world.ticket, details=CallDetails(
+        direction="inbound", number="", started_at=timezone.now() - timedelta(minutes=5),
+        duration_seconds=42, outcome="callback"))
+    html = client_for(world, "tier1").get(
+        f"/agent/tickets/{world.ticket.reference}/").content.decode()
+    timeline = html.split('id="calls"')[0]  # the timeline comes before the calls panel
+    assert "Hay que devolver la llamada" in timeline
+    assert "Callback needed" not in html
