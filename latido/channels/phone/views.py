@@ -138,10 +138,20 @@ def link_call(request: HttpRequest, ref: str, call_id: int) -> HttpResponse:
     return see_other(ticket_url(ticket) + "#calls")
 
 
-@agent_required
+# htmx stops polling on this status: a signed-out tab gets no sign-in page in its banner.
+STOP_POLLING = 286
+
+
 @require_GET
 def screen_pop(request: HttpRequest) -> HttpResponse:
     """The incoming-call banner, polled by the agent pages."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=STOP_POLLING)
+    return _agent_screen_pop(request)
+
+
+@agent_required
+def _agent_screen_pop(request: HttpRequest) -> HttpResponse:
     return _pops_response(request, actor_of(request))
 
 

@@ -237,3 +237,14 @@ def test_timeline_shows_the_call_outcome_in_the_readers_language(world):
     timeline = html.split('id="calls"')[0]  # the timeline comes before the calls panel
     assert "Hay que devolver la llamada" in timeline
     assert "Callback needed" not in html
+
+
+def test_banner_poll_is_cheap_and_stops_when_signed_out(world, django_assert_max_num_queries):
+    client = client_for(world, "tier1")
+    client.get("/phone/pop/")
+    with django_assert_max_num_queries(3):  # session, user, calls
+        assert client.get("/phone/pop/").status_code == 200
+    client.logout()
+    response = client.get("/phone/pop/")
+    assert response.status_code == 286  # htmx stops polling; no sign-in page in the banner
+    assert response.content == b""
