@@ -19,6 +19,7 @@ from latido.channels.social.models import SocialAccount, SocialMessage
 from latido.channels.social.payload import Malformed, SocialPayload, parse_payload
 from latido.core.errors import NotFound, ValidationError
 from latido.customers.models import Contact, ContactIdentity
+from latido.customers.selectors import contact_resolve
 from latido.customers.services import contact_create
 from latido.tickets.attachments import UploadLike
 from latido.tickets.enums import Channel, LinkKind, Status
@@ -84,22 +85,17 @@ def social_receive(
 
 def contact_for_handle(*, platform: str, handle: str, name: str = "") -> Contact:
     """The contact owning this handle on this platform, created on first contact."""
-
-    def lookup() -> ContactIdentity | None:
-        return ContactIdentity.objects.select_related("contact").filter(
-            kind=ContactIdentity.Kind.SOCIAL, platform=platform, value__iexact=handle
-        ).first()
-
-    ident = lookup()
-    if ident is not None:
-        return ident.contact
+    kind = ContactIdentity.Kind.SOCIAL
+    contact = contact_resolve(kind, handle, platform)
+    if contact is not None:
+        return contact
     try:
         return contact_create(name=name or handle, socials=[(platform, handle)])
     except ValidationError:  # created concurrently by another delivery
-        ident = lookup()
-        if ident is None:
+        contact = contact_resolve(kind, handle, platform)
+        if contact is None:
             raise
-        return ident.contact
+        return contact
 
 
 def thread_ticket(account: SocialAccount, thread_id: str) -> Ticket | None:

@@ -121,7 +121,7 @@ def test_ticket_page_query_budget(world, django_assert_max_num_queries):
     ticket_assign(ticket=world.ticket, actor=world.lead, assignee=world.tier1)
     ticket_assign(ticket=world.ticket, actor=world.lead, assignee=world.tier2)
     client = client_for(world, "tier1")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):  # +1: failed social replies (latido_social)
         response = client.get(page_url(world.ticket))
     html = response.content.decode()
     assert html.count('class="msg ') == 13
