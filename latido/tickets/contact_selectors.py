@@ -21,7 +21,7 @@ from latido.accounts.models import User
 from latido.accounts.roles import Perm
 from latido.core.errors import NotFound, ValidationError
 from latido.core.pagination import Page, keyset_page
-from latido.customers.models import Contact, ContactIdentity
+from latido.customers.models import Contact, ContactIdentity, ContactMerge
 from latido.tickets.access import ticket_visibility_q
 from latido.tickets.enums import EventType
 from latido.tickets.models import Message, Ticket, TicketEvent
@@ -82,6 +82,11 @@ def identities_by_kind(contact: Contact) -> list[tuple[str, list[ContactIdentity
         for kind, label in ContactIdentity.Kind.choices
         if any(i.kind == kind for i in rows)
     ]
+
+
+def contact_merges_for(*, contact: Contact, limit: int = 10) -> list[ContactMerge]:
+    """The latest contacts merged into this one, with who merged them."""
+    return list(contact.merges_in.select_related("actor").order_by("-created_at", "-id")[:limit])
 
 
 def contact_tickets_for(*, actor: User, contact: Contact, cursor: str | None = None,

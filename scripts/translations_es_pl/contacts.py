@@ -113,6 +113,7 @@ ENTRIES = [
     ("…and more tickets.", "…y más tickets.", "…i więcej zgłoszeń."),
     ("Identity added.", "Identificador añadido.", "Identyfikator dodany."),
     ("Identity removed.", "Identificador quitado.", "Identyfikator usunięty."),
+    ("Merged into this contact", "Fusionados con este contacto", "Scalone z tym kontaktem"),
     ("Choose the contact to merge.", "Elija el contacto que desea fusionar.",
      "Wybierz kontakt do scalenia."),
 ]
@@ -126,4 +127,11 @@ PLURALS = [
      ("%(source)s scalono z %(target)s; przeniesiono %(n)d zgłoszenie.",
       "%(source)s scalono z %(target)s; przeniesiono %(n)d zgłoszenia.",
       "%(source)s scalono z %(target)s; przeniesiono %(n)d zgłoszeń.")),
+    ("By %(who)s, %(when)s; %(n)s ticket moved",
+     "By %(who)s, %(when)s; %(n)s tickets moved",
+     ("Por %(who)s, %(when)s; se movió %(n)s ticket",
+      "Por %(who)s, %(when)s; se movieron %(n)s tickets"),
+     ("Przez: %(who)s, %(when)s; przeniesiono %(n)s zgłoszenie",
+      "Przez: %(who)s, %(when)s; przeniesiono %(n)s zgłoszenia",
+      "Przez: %(who)s, %(when)s; przeniesiono %(n)s zgłoszeń")),
 ]

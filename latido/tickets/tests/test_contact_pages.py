@@ -259,6 +259,10 @@ def test_merge_on_the_page_search_confirm_and_merge(world):
     assert "Ana at home was merged into Ana Acme; 1 ticket moved." in done.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).requester == world.contact_a
     assert not Contact.objects.filter(pk=dup.pk).exists()
+    merged = done.content.decode()
+    assert "Merged into this contact" in merged
+    assert "Ana at home" in merged
+    assert "By Tomás Tier1," in merged
     again = client.post(merge, {"source": dup.pk}, follow=True)
     assert "already merged" in again.content.decode()
 

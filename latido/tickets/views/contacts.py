@@ -21,6 +21,7 @@ from latido.tickets.contact_forms import ContactSearchForm, IdentityForm, MergeF
 from latido.tickets.contact_selectors import (
     contact_get_for_agent,
     contact_history_for,
+    contact_merges_for,
     contact_tickets_for,
     contacts_search_for_agent,
     identities_by_kind,
@@ -97,7 +98,7 @@ def _render_contact(request: HttpRequest, user: User, contact: Contact, *, statu
         "contact": contact, "identities": identities_by_kind(contact), "tickets": tickets,
         "identity_form": IdentityForm(), "merge_search": ContactSearchForm(prefix_id="merge"),
         "sidebar": sidebar_for(actor=user), "kind": "contacts",
-        "merge_results_id": MERGE_RESULTS,
+        "merge_results_id": MERGE_RESULTS, "merges": contact_merges_for(contact=contact),
         **_history(user, contact, request.GET.get("history") or None),
     }
     context.update(extra)
