@@ -64,25 +64,38 @@ def header_message_id(raw: bytes) -> str | None:
 
 def email_receive(*, mailbox: Mailbox, raw: bytes) -> RawEmail:
     """Store the message and schedule its processing; a redelivery returns the existing row."""
+    return email_store(mailbox=mailbox, raw=raw)[0]
+
+
+def email_store(
+    *, mailbox: Mailbox, raw: bytes, schedule: bool = True
+) -> tuple[RawEmail, bool]:
+    """``email_receive`` that also tells whether the row is new (False: a redelivery).
+
+    ``schedule=False``: the caller schedules processing of new rows in the same transaction
+    (the IMAP poller stores a fetched batch and enqueues one job for it).
+    """
     raw = bytes(raw)
     digest = hashlib.sha256(raw).hexdigest()
     message_id = header_message_id(raw)
-    existing = RawEmail.objects.filter(mailbox=mailbox, message_id=message_id, sha256=digest)
+    existing = (RawEmail.objects.filter(mailbox=mailbox, message_id=message_id, sha256=digest)
+                .defer("raw"))  # the bytes are known: they are these
     found = existing.first()
     if found is not None:
-        return found
+        return found, False
     try:
         with transaction.atomic():
             row = RawEmail.objects.create(
                 mailbox=mailbox, message_id=message_id, sha256=digest, raw=raw, size=len(raw)
             )
-            enqueue_processing(row.pk)
+            if schedule:
+                enqueue_processing(row.pk)
     except IntegrityError:  # a concurrent delivery of the same message won the race
         found = existing.first()
         if found is None:
             raise
-        return found
-    return row
+        return found, False
+    return row, True
 
 
 def _quarantine(raw_email_id: int, error: str) -> None:

@@ -23,6 +23,30 @@ def process_raw_email(raw_email_id: int) -> None:
     email_process(raw_email_id=raw_email_id)
 
 
+@task()
+def process_raw_emails(raw_email_ids: list[int]) -> None:
+    """Process a batch of stored messages in order, each in its own transaction."""
+    from latido.channels.email.ingest import email_process
+
+    for raw_email_id in raw_email_ids:
+        email_process(raw_email_id=raw_email_id)
+
+
+def enqueue_processing_batch(raw_email_ids: list[int]) -> None:
+    """Schedule one job for several messages (as ``enqueue_processing`` does for one).
+
+    A batch job killed midway leaves its remaining messages "received": the
+    ``requeue_stale_emails`` sweep schedules them again.
+    """
+    ids = [int(i) for i in raw_email_ids]
+    if not ids:
+        return
+    if uses_database_backend():
+        process_raw_emails.enqueue(ids)
+    else:
+        transaction.on_commit(lambda: process_raw_emails.enqueue(ids))
+
+
 def enqueue_processing(raw_email_id: int) -> None:
     """Schedule processing once the current transaction commits.
 
