@@ -18,6 +18,7 @@ class CallForm(forms.Form):
     """A call an agent made or took; times are in the agent's time zone."""
 
     direction = forms.ChoiceField(label=_("Call direction"), choices=Call.Direction.choices)
+    caller_name = forms.CharField(label=_("Caller's name"), required=False, max_length=200)
     number = forms.CharField(label=_("Customer's phone number"), required=False, max_length=40)
     started_at = forms.DateTimeField(
         label=_("Call started at"), input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
@@ -64,8 +65,11 @@ class CallForm(forms.Form):
 class CallTicketForm(CallForm):
     """A new ticket from a call: who called and what they need."""
 
-    caller_name = forms.CharField(label=_("Caller's name"), required=False, max_length=200,
-                                  help_text=_("Used when the number belongs to no contact yet."))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["caller_name"].help_text = _(
+            "Used when the number belongs to no contact yet.")
+
     subject = forms.CharField(label=_("Subject"), max_length=250)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=20_000,

@@ -44,7 +44,8 @@ def test_ticket_page_has_log_a_call_form_with_the_requesters_number(world):
 
 def test_logging_a_call_from_the_page(world):
     client = client_for(world, "tier1")
-    response = client.post(LOG.format(ref=world.ticket.reference), form())
+    response = client.post(LOG.format(ref=world.ticket.reference),
+                           form(caller_name="Rita Caller"))
     assert response.status_code == 303
     assert response["Location"] == f"/agent/tickets/{world.ticket.reference}/#calls"
     call = Call.objects.get()
@@ -54,6 +55,13 @@ def test_logging_a_call_from_the_page(world):
     page = client.get(f"/agent/tickets/{world.ticket.reference}/").content.decode()
     assert "Refund confirmed by phone." in page
     assert "4 min 30 s" in page
+    assert "Rita Caller" in page
+
+
+def test_logging_a_call_with_the_callers_name(world):
+    client_for(world, "tier1").post(LOG.format(ref=world.ticket.reference),
+                                    form(caller_name="  Rita   Caller "))
+    assert Call.objects.get().caller_name == "Rita Caller"
 
 
 def test_agent_time_zone_is_used_for_the_start(world):
