@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from latido.accounts.models import Team, User
 from latido.accounts.roles import Perm
+from latido.accounts.selectors import team_ids_for
 from latido.channels.phone.models import Call
 from latido.core import pipeline
 from latido.core.errors import NotFound, PermissionDenied, ValidationError
@@ -214,7 +215,8 @@ def call_create_ticket(
     if call is not None:
         _check_linkable(actor, call)
         details = CallDetails(
-            direction=call.direction, number=call.number, started_at=call.started_at,
+            direction=call.direction, number=call.number or details.number,
+            started_at=call.started_at,
             duration_seconds=call.duration_seconds, outcome=details.outcome or call.outcome,
             notes=details.notes, caller_name=call.caller_name)
     if contact is None and not details.number:
@@ -225,13 +227,22 @@ def call_create_ticket(
             contact_get_or_create_by_phone(number=details.number, name=details.caller_name)
         body = description.strip() or _("Phone call with %(caller)s on %(when)s.") % {
             "caller": _caller_label(requester, details.number),
-            "when": details.started_at.strftime("%Y-%m-%d %H:%M %Z")}
+            "when": timezone.localtime(details.started_at).strftime("%Y-%m-%d %H:%M %Z")}
         ticket = ticket_create(actor=actor, requester=requester, subject=subject, body=body,
-                               channel=Channel.PHONE, team=team)
+                               channel=Channel.PHONE, team=team or _team_for(actor))
         locked = lock_ticket(actor=actor, ticket_id=ticket.pk, expected_version=None)
         if call is None:
             return _write_logged_call(actor, locked, details)
         return _attach(actor, call, locked, outcome=details.outcome, notes=details.notes)
+
+
+def _team_for(actor: User) -> Team | None:
+    """The default team when the agent works it, else the agent's own: they see the ticket."""
+    default = Team.objects.filter(is_default=True).first()
+    mine = team_ids_for(user=actor)
+    if default is not None and (default.pk in mine or actor.can(Perm.SEE_ALL) or not mine):
+        return default
+    return Team.objects.filter(pk__in=mine).order_by("id").first()
 
 
 def _check_linkable(actor: User, call: Call) -> None:

@@ -249,3 +249,25 @@ def test_pop_dismiss_only_own_calls(world):
     call_pop_dismiss(actor=world.tier1, call_id=call.pk)
     call.refresh_from_db()
     assert call.pop_dismissed_at is not None
+
+
+def test_ticket_from_a_call_goes_to_a_team_the_agent_works(world):
+    mine = call_create_ticket(actor=world.other_agent, subject="Screen", details=details())
+    assert mine.ticket is not None
+    assert mine.ticket.team_id == world.other_team.pk  # not the default team, hidden to them
+    default = call_create_ticket(actor=world.tier1, subject="Card", details=details(
+        number="+34600111333"))
+    assert default.ticket is not None
+    assert default.ticket.team_id == world.team.pk
+    chosen = call_create_ticket(actor=world.tier1, subject="Card", team=world.other_team,
+                                details=details(number="+34600111444"))
+    assert chosen.ticket is not None
+    assert chosen.ticket.team_id == world.other_team.pk
+
+
+def test_ticket_from_a_withheld_reported_call_takes_the_number_the_agent_gives(world):
+    call = _reported_call(world, contact=None, number="", external_id="pbx-w")
+    done = call_create_ticket(actor=world.tier1, subject="Call back", call=call,
+                              details=details(number="+34 677 000 000"))
+    assert done.ticket is not None
+    assert done.ticket.requester.identities.get(kind="phone").value == "+34677000000"
