@@ -8,7 +8,7 @@ mailboxes and the requester are never on it (a loop, a duplicate copy).
 
 from __future__ import annotations
 
-from email.utils import getaddresses
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -76,23 +76,29 @@ def cc_add_from_mail(*, ticket: Ticket, message: InboundMessage) -> list[str]:
     return added
 
 
+_SEPARATORS = re.compile(r"[,;\n\r]+")
+_NAMED = re.compile(r"^(?P<name>[^<>]*)<(?P<address>[^<>]*)>$")
+
+
 def parse_cc_input(text: str) -> list[tuple[str, str]]:
-    """(name, address) pairs from what an agent typed: commas, semicolons or new lines."""
-    cleaned = (text or "").replace(";", ",").replace("\n", ",").replace("\r", ",")
+    """(name, address) pairs from what an agent typed: ``a@x.test`` or ``Name <a@x.test>``,
+    separated by commas, semicolons or new lines. Anything else is refused, as typed."""
     pairs: list[tuple[str, str]] = []
-    for name, address in getaddresses([cleaned]):
-        address = address.strip().lower()
-        if not address and not name.strip():
+    for chunk in _SEPARATORS.split(text or ""):
+        chunk = chunk.strip()
+        if not chunk:
             continue
-        if not address:
-            address = name.strip()
+        named = _NAMED.match(chunk)
+        name, address = ((named.group("name").strip().strip('"'), named.group("address"))
+                         if named else ("", chunk))
+        address = address.strip().lower()
         try:
             validate_email(address)
         except DjangoValidationError:
             raise ValidationError(_("%(value)s is not a valid email address.")
-                                  % {"value": address or name}, code="bad_cc") from None
+                                  % {"value": chunk[:254]}, code="bad_cc") from None
         if address not in {a for _n, a in pairs}:
-            pairs.append((name.strip()[:200], address))
+            pairs.append((name[:200], address))
     return pairs
 
 

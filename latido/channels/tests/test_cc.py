@@ -170,3 +170,15 @@ def test_a_collaborator_without_reply_permission_sees_no_form_and_cannot_change_
 def test_a_portal_ticket_page_has_no_cc_panel(world):
     page = _client(world.tier1).get(f"/agent/tickets/{world.ticket.reference}/")
     assert "Copied on email replies (CC)" not in page.content.decode()
+
+
+def test_typed_cc_input_is_parsed_strictly():
+    from latido.channels.email.cc import parse_cc_input
+    from latido.core.errors import ValidationError
+
+    assert parse_cc_input(' "Bob B" <Bob@X.test>; c@y.test\n\nc@y.test, ') == [
+        ("Bob B", "bob@x.test"), ("", "c@y.test")]
+    for typed in ("a@b.test d@e.test", "not an address", "Bob <bob@x.test", "<>"):
+        with pytest.raises(ValidationError) as caught:
+            parse_cc_input(typed)
+        assert caught.value.message == f"{typed} is not a valid email address."
