@@ -196,3 +196,14 @@ def test_administrators_see_the_token_expiry_but_never_the_token(stack, world):
     html = page.content.decode()
     assert "help@latido.test" in html
     assert "at-1" not in html
+
+
+def test_the_connection_test_signs_in_with_oauth2_too(stack):
+    from latido.channels.email.imap import imap_check
+
+    server, auth = stack
+    _append(server, "Counted")
+    mailbox = _mailbox(server, auth)
+    assert imap_check(mailbox=mailbox) == 1
+    assert auth.state.introspections == ["at-1"]
+    assert RawEmail.objects.count() == 0
