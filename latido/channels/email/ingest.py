@@ -44,6 +44,9 @@ RATE_LIMIT_MESSAGES = 20
 RATE_LIMIT_WINDOW = timedelta(minutes=10)
 
 _MSGID = re.compile(rb"<([^<>\s]+)>")
+# What processing changes on the row (its bytes are written once, when stored).
+PROCESSING_FIELDS = ("state", "error", "sender", "subject", "notes", "attempts",
+                     "processed_at", "ticket", "ticket_message")
 
 
 def header_message_id(raw: bytes) -> str | None:
@@ -131,7 +134,7 @@ def email_process(*, raw_email_id: int, replay: bool = False) -> RawEmail:
             row.attempts += 1
             _process(row, skip_rate_limit=replay)
             row.processed_at = timezone.now()
-            row.save()
+            row.save(update_fields=PROCESSING_FIELDS)  # never rewrites the stored bytes
             return row
     except Exception as exc:
         logger.exception("email %s could not be processed", raw_email_id)
