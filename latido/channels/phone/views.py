@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -143,7 +144,7 @@ STOP_POLLING = 286
 
 
 @require_GET
-def screen_pop(request: HttpRequest) -> HttpResponse:
+def screen_pop(request: HttpRequest) -> HttpResponseBase:
     """The incoming-call banner, polled by the agent pages."""
     if not request.user.is_authenticated:
         return HttpResponse(status=STOP_POLLING)

@@ -191,7 +191,7 @@ def _call_for(source: TelephonySource, parsed: CallEvent) -> Call:
         source=source, external_id=parsed.call_id,
         defaults={"direction": parsed.direction, "number": parsed.number,
                   "caller_name": parsed.caller_name, "contact": contact,
-                  "state": _STATE[parsed.event], "started_at": parsed.started_at or now,
+                  "state": Call.State.RINGING, "started_at": parsed.started_at or now,
                   "created_at": now},
     )
     return call
@@ -229,30 +229,46 @@ def _missed(call: Call, source: TelephonySource) -> None:
     pipeline.publish([event.pk])
 
 
+def _finish(call: Call, parsed: CallEvent, now: datetime) -> bool:
+    """Apply an ended, missed or abandoned event; False when it no longer applies.
+
+    A call ends once: a late or second final event (a ring group's "missed" for the agents
+    who did not pick up a call someone answered) changes nothing.
+    """
+    if _RANK[Call.State(call.state)] == _RANK[Call.State.ENDED]:
+        return False
+    if parsed.event != "ended" and call.answered_at is not None:
+        return False
+    call.state = _STATE[parsed.event]
+    call.ended_at = now
+    if parsed.event == "ended":
+        answered = call.answered_at or call.started_at
+        call.duration_seconds = (parsed.duration if parsed.duration is not None
+                                 else max(0, int((now - answered).total_seconds())))
+    else:
+        call.outcome = Call.Outcome(parsed.event)
+        call.duration_seconds = 0
+    return True
+
+
 def _apply(call: Call, source: TelephonySource, parsed: CallEvent) -> None:
     now = timezone.now()
     agent = _agent(source, parsed)
     if agent is not None and agent.pk != call.agent_id:
         call.agent, call.pop_dismissed_at = agent, None
     call.caller_name = call.caller_name or parsed.caller_name
-    new_state = _STATE[parsed.event]
-    if _RANK[new_state] > _RANK[Call.State(call.state)] or call.state == new_state:
-        call.state = new_state
-    if parsed.event == "answered" and call.answered_at is None:
-        call.answered_at = now
-    if parsed.event in ("ended", "missed", "abandoned"):
-        call.ended_at = ended = call.ended_at or now
-    if parsed.event == "ended":
-        answered = call.answered_at or call.started_at
-        call.duration_seconds = (parsed.duration if parsed.duration is not None
-                                 else max(0, int((ended - answered).total_seconds())))
-    if parsed.event in ("missed", "abandoned"):
-        call.outcome = Call.Outcome(parsed.event)
-        call.duration_seconds = 0
+    finished = False
+    if parsed.event in ("ringing", "answered"):
+        if _RANK[_STATE[parsed.event]] > _RANK[Call.State(call.state)]:
+            call.state = _STATE[parsed.event]
+        if parsed.event == "answered" and call.is_live and call.answered_at is None:
+            call.answered_at = now
+    else:
+        finished = _finish(call, parsed, now)
     call.save()
-    if parsed.event in ("missed", "abandoned"):
+    if finished and parsed.event in ("missed", "abandoned"):
         _missed(call, source)
-    elif parsed.event == "ended" and call.ticket_id is not None and call.counted_at is None:
+    elif finished and call.ticket_id is not None and call.counted_at is None:
         locked = lock_ticket(actor=None, ticket_id=call.ticket_id, expected_version=None)
         event = count_call(call, ticket=locked)
         save_ticket(locked, [])

@@ -198,6 +198,28 @@ def test_late_ringing_does_not_reopen_an_ended_call(world, source):
     assert screen_pops_for(actor=world.tier1) == []
 
 
+def test_a_call_ends_once(world, source):
+    contact_add_identity(contact=world.contact_a, kind="phone", value=CALLER)
+    deliver(source.pk, event("answered", agent=world.tier1.email))
+    deliver(source.pk, event("ended", duration=200))
+    deliver(source.pk, event("missed"))  # a ring group's other agent did not pick up
+    deliver(source.pk, event("abandoned"))
+    call = Call.objects.get()
+    assert (call.state, call.duration_seconds, call.outcome) == ("ended", 200, "")
+    assert not TicketEvent.objects.filter(type=EventType.CALL_MISSED).exists()
+    assert TelephonyEvent.objects.count() == 4  # every delivery is kept
+
+
+def test_missed_after_answer_is_not_a_missed_call(world, source):
+    deliver(source.pk, event("answered", agent=world.tier1.email))
+    deliver(source.pk, event("missed"))
+    call = Call.objects.get()
+    assert call.state == "answered"
+    assert not TicketEvent.objects.filter(type=EventType.CALL_MISSED).exists()
+    deliver(source.pk, event("ended", duration=15))
+    assert Call.objects.get().state == "ended"
+
+
 def test_agent_by_extension(world, source):
     AgentExtension.objects.create(source=source, extension="101", agent=world.tier2)
     deliver(source.pk, event("ringing", extension="101"))
