@@ -54,8 +54,13 @@ def backoff(attempts: int) -> timedelta:
     return BACKOFF_BASE * (BACKOFF_FACTOR ** max(attempts - 1, 0))
 
 
+# Channels whose requester waits for our answer in their inbox: mail, and the embeddable web
+# form (its visitors have no portal login). Chat, social and phone answer on their own channel.
+EMAIL_ANSWERED_CHANNELS = (Channel.EMAIL, Channel.WEB)
+
+
 def reachable_by_email(ticket: Ticket) -> bool:
-    if ticket.channel == Channel.EMAIL:
+    if ticket.channel in EMAIL_ANSWERED_CHANNELS:
         return True
     return EmailThreadRef.objects.filter(ticket=ticket).exists()
 

@@ -13,8 +13,9 @@ from latido.channels.models import EmailThreadRef, Mailbox, OutboundEmail
 from latido.channels.selectors import outbound_for_ticket, undelivered_for_ticket
 from latido.channels.tests.helpers import deliver, make_mail
 from latido.channels.tests.smtp_server import INBOUND_ID
+from latido.tickets.enums import Channel
 from latido.tickets.models import Message, Ticket
-from latido.tickets.services import ticket_note, ticket_reply
+from latido.tickets.services import ticket_create, ticket_note, ticket_reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,6 +81,18 @@ def test_notes_customer_replies_and_portal_tickets_send_nothing(world, smtp, ema
 
     assert smtp.collector.messages == []
     assert OutboundEmail.objects.count() == 0
+
+
+def test_an_agent_reply_on_a_web_form_ticket_is_mailed_to_the_visitor(world, smtp):
+    # Web-form visitors have no portal login: the answer reaches them by email.
+    ticket = ticket_create(actor=None, requester=world.contact_b, subject="Form question",
+                           body="Sent from the contact form.", channel=Channel.WEB)
+    ticket_reply(ticket=ticket, actor=world.tier1, body="Here is your answer.")
+
+    [mail] = smtp.collector.messages
+    assert mail["To"] == world.contact_b.primary_email
+    assert "Here is your answer." in mail.get_body(preferencelist=("plain",)).get_content()
+    assert OutboundEmail.objects.get().ticket == ticket
 
 
 def test_a_failed_send_backs_off_and_the_retry_job_sends_the_same_message_id(
