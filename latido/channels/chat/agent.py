@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
@@ -17,10 +19,24 @@ from latido.channels.chat.consumers import (
     ChatConsumer,
     as_chat_id,
     chat_group,
+    header,
     team_group,
 )
 from latido.channels.chat.models import ChatSession, ChatStatus
 from latido.core.errors import NotFound
+
+
+def same_site(scope: dict[str, Any]) -> bool:
+    """The console's page is Latido's own: Origin is this host (or a CSRF-trusted origin).
+
+    The session cookie goes with any cross-site websocket, so like Django's CSRF check this
+    refuses other sites even where ALLOWED_HOSTS is broad.
+    """
+    origin = header(scope, b"origin") or ""
+    if origin and origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    host = (header(scope, b"host") or "").lower()
+    return bool(host) and urlsplit(origin).netloc.lower() == host
 
 
 def _agent(user_id: int) -> User | None:
@@ -53,6 +69,9 @@ class AgentConsumer(ChatConsumer):
 
     async def connect(self) -> None:
         self.groups_joined = []
+        if not same_site(self.scope):
+            await self.close(code=REFUSED)
+            return
         scope_user = self.scope.get("user")
         user = (await database_sync_to_async(_agent)(scope_user.pk)
                 if scope_user is not None and scope_user.is_authenticated else None)

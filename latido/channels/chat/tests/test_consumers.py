@@ -39,8 +39,9 @@ def visitor(widget: ChatWidget, origin: str = SHOP) -> WebsocketCommunicator:
                                  headers=[(b"origin", origin.encode())])
 
 
-def agent(user: User) -> WebsocketCommunicator:
-    comm = WebsocketCommunicator(AgentConsumer.as_asgi(), "/ws/chat/agent/")
+def agent(user: User, origin: bytes = b"https://help.example") -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(AgentConsumer.as_asgi(), "/ws/chat/agent/",
+                                 headers=[(b"host", b"help.example"), (b"origin", origin)])
     comm.scope["user"] = user
     return comm
 
@@ -80,6 +81,12 @@ def test_foreign_origins_are_refused(widget):
 
 def test_customers_and_anonymous_cannot_open_the_console(world):
     async def scenario() -> None:
+        # A signed-in agent's cookie on a page of another site (or another allowed host).
+        for origin in (b"https://evil.example", b"https://help.example.evil.test", b"null",
+                       b"http://localhost"):
+            connected, code = await agent(world.tier1, origin).connect()
+            assert not connected
+            assert code == 4403
         for user in (world.customer_a, world.collaborator):
             connected, code = await agent(user).connect()
             assert not connected
@@ -317,3 +324,15 @@ def test_a_visitor_flooding_lines_is_slowed_down(widget):
     run(scenario)
     assert not Message.objects.filter(body_text="one too many").exists()
     assert Message.objects.filter(body_text__startswith="line ").count() == LINES_PER_WINDOW
+
+
+def test_console_on_a_csrf_trusted_origin_connects(settings, world):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://agents.example"]
+
+    async def scenario() -> None:
+        console = agent(world.tier1, b"https://agents.example")
+        assert (await console.connect())[0]
+        assert (await until(console, "snapshot"))["type"] == "snapshot"
+        await console.disconnect()
+
+    run(scenario)

@@ -74,7 +74,8 @@ def test_visitor_and_agent_on_different_workers_chat_through_redis(
         guest = visitor(widget)  # worker 1 ("default" layer)
         chat = await started(guest)
         console = WebsocketCommunicator(
-            AgentConsumer.as_asgi(channel_layer_alias="worker2"), "/ws/chat/agent/")
+            AgentConsumer.as_asgi(channel_layer_alias="worker2"), "/ws/chat/agent/",
+            headers=[(b"host", b"help.example"), (b"origin", b"https://help.example")])
         console.scope["user"] = world.tier1  # worker 2
         assert (await console.connect())[0]
         assert (await until(console, "snapshot"))["waiting"][0]["id"] == chat["chat_id"]
