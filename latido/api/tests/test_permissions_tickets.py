@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from latido.accounts.roles import Tier
 from latido.api.tests.conftest import ACTORS, Api, assert_matrix_case, fingerprint
+from latido.channels.phone.models import Call
 from latido.tickets.services import ticket_create, ticket_escalate
 
 
@@ -38,6 +40,12 @@ def second_ticket(world: Any) -> Any:
 def escalated(world: Any) -> None:
     ticket_escalate(ticket=world.ticket, actor=world.tier1, to_tier=Tier.TIER2,
                     handoff_note="Card charged twice; logs attached.", reason="billing bug")
+
+
+def reported_call(world: Any) -> Any:
+    return Call.objects.create(direction="inbound", number="+34600111222", state="ended",
+                               started_at=timezone.now(), duration_seconds=60,
+                               contact=world.contact_a)
 
 
 @dataclass
@@ -128,6 +136,11 @@ CASES: dict[str, Case] = {
             "notes": "Called about the refund."}),
         statuses(customer_a=403, collaborator=403, tier1=201, lead=201, admin=201),
         writes=True),
+    "link reported call": Case(
+        ("post", "/channels/phone/calls/{call_id}/link"),
+        lambda w, api, x: api.post(f"/channels/phone/calls/{x.pk}/link", {
+            "ticket_id": w.ticket.pk, "outcome": "resolved"}),
+        statuses(), writes=True, prepare=reported_call),
     "ticket calls": Case(
         ("get", "/channels/phone/tickets/{ticket_id}/calls"),
         lambda w, api, x: api.get(f"/channels/phone/tickets/{w.ticket.pk}/calls"),

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from latido.accounts.models import Team, User
 from latido.channels.phone.models import Call
-from latido.channels.phone.selectors import calls_for_ticket
-from latido.channels.phone.services import CallDetails, call_create_ticket, call_log
+from latido.channels.phone.selectors import calls_for_ticket, unlinked_call_for
+from latido.channels.phone.services import CallDetails, call_create_ticket, call_link, call_log
 from latido.channels.phone.webhook import telephony_event_receive
 from latido.core.errors import NotFound
 from latido.customers.selectors import contact_get_for
@@ -42,6 +42,14 @@ class CallIn(Schema):
     contact_id: Id | None = Field(None, description="Requester of a new ticket; default: the "
                                   "contact owning `number`, created when unknown.")
     team_id: Id | None = None
+
+
+class CallLinkIn(Schema):
+    """Put a call a telephony source reported (on no ticket yet) on a ticket."""
+
+    ticket_id: Id
+    outcome: Call.Outcome | None = None
+    notes: str = Field("", max_length=20_000, description="Internal; never shown to customers.")
 
 
 class CallOut(BaseModel):
@@ -109,6 +117,17 @@ def call_create(request: HttpRequest, payload: CallIn) -> Status[CallOut]:
     call = call_create_ticket(actor=actor, details=details, subject=payload.subject,
                               description=payload.description, contact=contact, team=team)
     return Status(201, call_out(call))
+
+
+@router.post("/calls/{call_id}/link", response=CallOut,
+             summary="Put a reported call on a ticket (counted as handle time once ended)")
+def call_link_to_ticket(request: HttpRequest, call_id: Id, payload: CallLinkIn) -> CallOut:
+    actor = _actor(request)
+    ticket = ticket_get_for(actor=actor, ticket_id=payload.ticket_id)
+    call = unlinked_call_for(actor=actor, call_id=call_id)
+    return call_out(call_link(
+        actor=actor, call=call, ticket=ticket,
+        outcome=payload.outcome.value if payload.outcome else "", notes=payload.notes))
 
 
 @router.get("/tickets/{ticket_id}/calls", response=CallList, summary="Calls of a ticket")

@@ -122,3 +122,22 @@ def test_customer_ticket_api_shows_no_call(world):
         f"/api/v1/tickets/{world.ticket.pk}/timeline").content.decode()
     assert "INTERNAL-CALL-NOTE" in agent_text
     assert '"call"' in agent_text
+
+
+def test_link_a_reported_call_through_the_api(world):
+    call = Call.objects.create(direction="inbound", number="+34600111222", state="ended",
+                               started_at=timezone.now() - timedelta(minutes=4),
+                               duration_seconds=150, contact=world.contact_a,
+                               external_id="api-1")
+    client = api_client(world.tier1)
+    url = f"/api/v1/channels/phone/calls/{call.pk}/link"
+    response = client.post(url, data={"ticket_id": world.ticket.pk, "notes": "Linked"},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["ticket_id"] == world.ticket.pk
+    assert TicketEvent.objects.get(type=EventType.CALL).data["duration_seconds"] == 150
+    before = stored()
+    again = client.post(url, data={"ticket_id": world.ticket.pk},
+                        content_type="application/json")
+    assert again.status_code == 404  # already on a ticket
+    assert stored() == before
