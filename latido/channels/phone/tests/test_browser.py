@@ -3,56 +3,23 @@ pops up as a banner (htmx polling, no inline script) that links to the caller's 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from latido.channels.phone.models import Call
 from latido.channels.phone.tests.conftest import deliver
 from latido.customers.models import ContactIdentity
 from latido.tickets.enums import EventType
 from latido.tickets.models import TicketEvent
+from tests.e2e.test_journey import Console, browser, sign_in  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update"]
-CSP_LISTENER = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
 
-
-@pytest.fixture
-def browser(monkeypatch) -> Iterator[Browser]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _signed_in(browser: Browser, base: str, email: str, problems: list[str]) -> Page:
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{base}/signin/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
-
-
-def test_log_a_call_and_the_incoming_call_banner(world, source, live_server, browser):
-    problems: list[str] = []
-    page = _signed_in(browser, live_server.url, world.tier1.email, problems)
+def test_log_a_call_and_the_incoming_call_banner(world, source, live_server,
+                                                browser):  # noqa: F811 - fixture
+    console = Console()
+    _context, page = sign_in(browser, live_server.url, world.tier1.email, console)
     page.goto(f"{live_server.url}/agent/tickets/{world.ticket.reference}/")
     calls = page.locator("#calls")
     expect(calls.get_by_text("No calls on this ticket yet.")).to_be_visible()
@@ -82,5 +49,5 @@ def test_log_a_call_and_the_incoming_call_banner(world, source, live_server, bro
     assert Call.objects.get(external_id="b-1").pop_dismissed_at is not None
     page.wait_for_timeout(6_000)  # one more poll: the dismissed banner stays away
     expect(banner.get_by_text("Incoming call from Paula Pop")).to_have_count(0)
-    assert page.evaluate("window.__csp") == []
-    assert problems == []
+    console.collect_csp(page)
+    assert console.problems == []
