@@ -60,9 +60,10 @@ def line_of(message: Message) -> dict[str, Any]:
     }
 
 
-def transcript(*, session: ChatSession) -> list[dict[str, Any]]:
+def transcript(*, session: ChatSession, after_id: int = 0) -> list[dict[str, Any]]:
     """The public conversation of the chat's ticket, oldest first (notes never included)."""
-    messages = (Message.objects.filter(ticket_id=session.ticket_id, is_public=True)
+    messages = (Message.objects.filter(ticket_id=session.ticket_id, is_public=True,
+                                       pk__gt=after_id)
                 .select_related("author", "author_contact").order_by("created_at", "id"))
     return [line_of(m) for m in messages]
 

@@ -20,6 +20,8 @@ from latido.core.errors import ValidationError
 LINES_PER_WINDOW = 20
 LINE_WINDOW = 30.0
 HEARTBEAT_SECONDS = 20.0
+# Replies written elsewhere (an agent on the ticket page) reach the widget within this time.
+POLL_SECONDS = 5.0
 
 def client_ip(scope: dict[str, Any]) -> str | None:
     """The visitor's address; behind LATIDO_TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For."""
@@ -76,6 +78,7 @@ class VisitorConsumer(ChatConsumer):
     async def connect(self) -> None:
         self.recent_lines: deque[float] = deque(maxlen=LINES_PER_WINDOW)
         self.last_typing = 0.0
+        self.last_line_id = 0
         key = self.scope["url_route"]["kwargs"]["key"]
         self.widget = await database_sync_to_async(_widget)(key)
         if self.widget is None or not self.widget.allows_origin(header(self.scope, b"origin")):
@@ -108,6 +111,7 @@ class VisitorConsumer(ChatConsumer):
         if session.status in (ChatStatus.WAITING, ChatStatus.ACTIVE):
             await self.channel_layer.group_add(chat_group(session.pk), self.channel_name)
         await self.send_json({"type": "started", "token": token, **view})
+        self.last_line_id = max((line["id"] for line in view["lines"]), default=0)
         if session.status in (ChatStatus.WAITING, ChatStatus.ACTIVE):
             self.heartbeat = asyncio.create_task(self._beat(session))
         if session.status == ChatStatus.WAITING:
@@ -117,10 +121,23 @@ class VisitorConsumer(ChatConsumer):
             await self.broadcast(session.pk, {"type": "chat.presence", "online": True})
 
     async def _beat(self, session: ChatSession) -> None:
+        """Keep the chat marked as seen, and pass on public replies written outside the chat."""
         await database_sync_to_async(services.chat_seen)(session=session)
+        last_seen = time.monotonic()
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-            await database_sync_to_async(services.chat_seen)(session=session)
+            await asyncio.sleep(POLL_SECONDS)
+            for line in await database_sync_to_async(selectors.transcript)(
+                    session=session, after_id=self.last_line_id):
+                await self.send_line(line)
+            if time.monotonic() - last_seen >= HEARTBEAT_SECONDS:
+                await database_sync_to_async(services.chat_seen)(session=session)
+                last_seen = time.monotonic()
+
+    async def send_line(self, line: dict[str, Any]) -> None:
+        if int(line["id"]) <= self.last_line_id:
+            return  # already sent (by the poll, or in the transcript of "started")
+        self.last_line_id = int(line["id"])
+        await self.send_json({"type": "line", "line": line})
 
     async def _offer_later(self, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -196,7 +213,7 @@ class VisitorConsumer(ChatConsumer):
 
     # Group events
     async def chat_line(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "line", "line": event["line"]})
+        await self.send_line(event["line"])
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event.get("sender") != self.channel_name:

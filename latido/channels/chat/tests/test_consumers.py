@@ -12,11 +12,14 @@ from channels.testing.websocket import WebsocketCommunicator
 
 from config.asgi import application
 from latido.accounts.models import User
+from latido.channels.chat import services
+from latido.channels.chat import visitor as visitor_module
 from latido.channels.chat.agent import AgentConsumer
 from latido.channels.chat.models import ChatSession, ChatStatus, ChatWidget
 from latido.channels.chat.visitor import LINES_PER_WINDOW
 from latido.tickets.enums import EventType
 from latido.tickets.models import Message, TicketEvent
+from latido.tickets.services import ticket_note, ticket_reply
 
 from .conftest import SHOP
 
@@ -334,5 +337,29 @@ def test_console_on_a_csrf_trusted_origin_connects(settings, world):
         assert (await console.connect())[0]
         assert (await until(console, "snapshot"))["type"] == "snapshot"
         await console.disconnect()
+
+    run(scenario)
+
+
+def test_replies_from_the_ticket_page_reach_the_widget_but_notes_never(monkeypatch, widget, world):
+    monkeypatch.setattr(visitor_module, "POLL_SECONDS", 0.1)
+
+    def answer_on_the_ticket_page(chat_id: int) -> None:
+        session = services.chat_accept(chat_id=chat_id, agent=world.tier1)
+        ticket_note(ticket=session.ticket, actor=world.tier1, body="INTERNAL: VIP customer")
+        ticket_reply(ticket=session.ticket, actor=world.tier1, body="Answered from the ticket")
+
+    async def scenario() -> None:
+        guest = visitor(widget)
+        chat = await started(guest)
+        await database_sync_to_async(answer_on_the_ticket_page)(chat["chat_id"])
+        line = await until(guest, "line")
+        assert line["line"]["text"] == "Answered from the ticket"
+        assert line["line"]["who"] == "agent"
+        while not await guest.receive_nothing(timeout=0.3):
+            message = await guest.receive_json_from()
+            assert "INTERNAL" not in str(message)
+            assert message["type"] != "line"  # each line once
+        await guest.disconnect()
 
     run(scenario)
