@@ -97,6 +97,8 @@ ENTRIES = [
     ("Incoming call from a withheld number", "Llamada entrante de un número oculto",
      "Połączenie przychodzące z numeru zastrzeżonego"),
     ("open customer record", "abrir la ficha del cliente", "otwórz kartę klienta"),
+    ("Open ticket %(ref)s: %(subject)s", "Ticket abierto %(ref)s: %(subject)s",
+     "Otwarte zgłoszenie %(ref)s: %(subject)s"),
     ("New ticket from this call", "Nuevo ticket a partir de esta llamada",
      "Nowe zgłoszenie z tej rozmowy"),
     ("Dismiss banner", "Cerrar el aviso", "Zamknij powiadomienie"),

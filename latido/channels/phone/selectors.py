@@ -12,7 +12,9 @@ from latido.accounts.models import User
 from latido.channels.phone.models import Call
 from latido.core.errors import NotFound
 from latido.tickets.access import can_see_internal, require_visible
+from latido.tickets.enums import UNSOLVED
 from latido.tickets.models import Ticket
+from latido.tickets.selectors import visible_tickets
 
 # A banner of a call the telephony system never reported as over disappears after this.
 POP_MAX_AGE = timedelta(hours=2)
@@ -61,3 +63,12 @@ def screen_pops_for(*, actor: User) -> list[Call]:
         .select_related("contact", "ticket").order_by("-started_at", "-id")[:3]
     )
 
+
+
+def open_ticket_of_caller(*, actor: User, call: Call) -> Ticket | None:
+    """The caller's most recently updated open ticket that this agent may see."""
+    if call.contact_id is None:
+        return None
+    return (visible_tickets(actor=actor)
+            .filter(requester_id=call.contact_id, status__in=UNSOLVED, merged_into__isnull=True)
+            .order_by("-updated_at", "-id").first())

@@ -15,7 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from latido.accounts.models import User
 from latido.accounts.roles import Perm
 from latido.channels.phone.forms import CallForm, CallTicketForm, LinkCallForm
-from latido.channels.phone.selectors import screen_pops_for, unlinked_call_for
+from latido.channels.phone.selectors import (
+    open_ticket_of_caller,
+    screen_pops_for,
+    unlinked_call_for,
+)
 from latido.channels.phone.services import call_create_ticket, call_link, call_log, call_pop_dismiss
 from latido.core.errors import DomainError, NotFound
 from latido.tickets.models import Ticket
@@ -170,8 +174,10 @@ def screen_pop_dismiss(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 def _pops_response(request: HttpRequest, user: User) -> HttpResponse:
-    pops = [{"call": call, "contact_url": contact_url(call.contact_id)
-             if call.contact_id else ""} for call in screen_pops_for(actor=user)]
+    pops = [{"call": call,
+             "contact_url": contact_url(call.contact_id) if call.contact_id else "",
+             "open_ticket": call.ticket or open_ticket_of_caller(actor=user, call=call)}
+            for call in screen_pops_for(actor=user)]
     response = render(request, "phone/_screen_pop.html", {"pops": pops})
     response["Cache-Control"] = "no-store"
     return response

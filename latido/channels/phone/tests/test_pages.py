@@ -210,6 +210,7 @@ def test_incoming_call_banner(world, source):
     assert "Incoming call from Paula Pop" in html
     assert f'href="/agent/contacts/{contact_id}/"' in html
     assert "open customer record" in html
+    assert "Open ticket" not in html  # a new caller has none
     assert_csp_clean(html)
     assert "Paula Pop" not in client_for(world, "tier2").get("/phone/pop/").content.decode()
     assert client_for(world, "customer_a").get("/phone/pop/").status_code == 404
@@ -256,3 +257,13 @@ def test_banner_poll_is_cheap_and_stops_when_signed_out(world, django_assert_max
     response = client.get("/phone/pop/")
     assert response.status_code == 286  # htmx stops polling; no sign-in page in the banner
     assert response.content == b""
+
+
+def test_banner_links_the_callers_open_ticket(world, source):
+    contact_add_identity(contact=world.contact_a, kind="phone", value="+34 600 111 222")
+    deliver(source.pk, {"event": "ringing", "call_id": "p-2", "from": "+34 600 111 222",
+                        "agent": world.tier1.email})
+    html = client_for(world, "tier1").get("/phone/pop/").content.decode()
+    assert "Incoming call from Ana Acme" in html
+    assert f'href="/agent/tickets/{world.ticket.reference}/"' in html
+    assert f"Open ticket {world.ticket.reference}: Charged twice" in html
