@@ -267,3 +267,8 @@ def test_banner_links_the_callers_open_ticket(world, source):
     assert "Incoming call from Ana Acme" in html
     assert f'href="/agent/tickets/{world.ticket.reference}/"' in html
     assert f"Open ticket {world.ticket.reference}: Charged twice" in html
+    deliver(source.pk, {"event": "ringing", "call_id": "p-3", "from": "+34 600 111 222",
+                        "agent": world.other_agent.email})
+    other = client_for(world, "other_agent").get("/phone/pop/").content.decode()
+    assert "Incoming call from Ana Acme" in other
+    assert world.ticket.reference not in other  # not a ticket of their team
