@@ -44,6 +44,7 @@ def _status(chat_id: int) -> str | None:
 
 def _visitor_view(session: ChatSession) -> dict[str, Any]:
     return {"chat_id": session.pk, "status": session.status,
+            "left_message": session.left_message,
             "agent_name": session.agent.name if session.agent else "",
             "lines": selectors.transcript(session=session)}
 

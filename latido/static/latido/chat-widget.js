@@ -13,6 +13,7 @@
   var base = new URL(script.src, location.href).origin;
   var storeKey = "latido-chat-" + key;
   var L = null, socket = null, pending = [], status = null, typingTimer = null, lastTyping = 0;
+  var retries = 0;
   var ui = {};
 
   function el(tag, cls, text) {
@@ -67,8 +68,17 @@
       while (pending.length) { socket.send(JSON.stringify(pending.shift())); }
     });
     socket.addEventListener("message", function (event) { onMessage(JSON.parse(event.data)); });
+    socket.addEventListener("open", function () { retries = 0; });
     socket.addEventListener("close", function () {
-      if (status === "waiting" || status === "active") { notice(L.offline); setStatus("offline"); }
+      var token = remembered();
+      if (status === "active" && token && retries < 5) {
+        // An accepted chat survives a dropped connection: reconnect and resume it.
+        retries += 1;
+        setTimeout(function () { send({type: "resume", token: token}); }, 1000 * retries);
+      } else if (status === "waiting" || status === "active") {
+        setStatus("offline");
+        notice(L.offline);
+      }
     });
   }
 
@@ -99,6 +109,14 @@
 
   function onMessage(data) {
     if (data.type === "started") {
+      if (data.status === "abandoned" && !data.left_message) {
+        // The visitor left while still waiting: that chat is over, offer a fresh one.
+        remember(null);
+        ui.form.hidden = false;
+        notice("");
+        if (ui.autoOpened) { ui.toggle(false); }
+        return;
+      }
       if (data.token) { remember(data.token); }
       ui.seen = {};
       ui.lines.replaceChildren();
@@ -242,6 +260,11 @@
     rootNode.appendChild(panel);
     rootNode.appendChild(launcher);
     document.body.appendChild(rootNode);
+    ui.toggle = toggle;
+    if (remembered()) {  // a chat in progress follows the visitor across pages
+      ui.autoOpened = true;
+      toggle(true);
+    }
   }
 
   var lang = script.dataset.lang || navigator.language || "";

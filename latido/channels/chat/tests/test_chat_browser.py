@@ -151,6 +151,13 @@ def test_visitor_chats_with_an_agent_and_a_late_one_leaves_a_message(
     expect(visitor.locator(".latido-chat-lines")).to_contain_text("It left our warehouse today")
     expect(visitor.get_by_text("The agent is typing…")).to_be_hidden()
 
+    # The visitor moves on (here: reloads the page); the chat follows, transcript and all.
+    console.collect_csp(visitor)
+    visitor.reload()
+    expect(visitor.locator(".latido-chat-lines")).to_contain_text("It left our warehouse today")
+    expect(visitor.locator(".latido-chat-lines")).to_contain_text("It was due on Monday.")
+    expect(pane.get_by_text("The visitor is back.")).to_be_visible()
+
     # The agent ends the chat; the visitor is told.
     pane.get_by_role("button", name="End chat").click()
     expect(visitor.get_by_text("The chat has ended. Thank you!")).to_be_visible()
