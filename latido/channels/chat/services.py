@@ -41,6 +41,8 @@ CHATS_PER_IP = 10
 CHATS_PER_IP_WINDOW = timedelta(minutes=10)
 # A waiting visitor unseen this long is gone (the page refreshes last_seen_at every 20 s).
 VISITOR_GONE_AFTER = timedelta(seconds=90)
+# An accepted chat whose visitor has been gone this long is ended.
+ACTIVE_GONE_AFTER = timedelta(minutes=30)
 
 
 class RateLimited(DomainError):
@@ -226,7 +228,15 @@ def chat_seen(*, session: ChatSession) -> None:
 
 
 def chat_sweep_stale(*, now: datetime | None = None) -> list[ChatSession]:
-    """Abandon waiting chats whose visitor left without the socket saying goodbye."""
-    cutoff = (now or timezone.now()) - VISITOR_GONE_AFTER
-    stale = ChatSession.objects.filter(status=ChatStatus.WAITING, last_seen_at__lt=cutoff)
-    return [chat_abandon(session=s) for s in stale.order_by("id")[:100]]
+    """Close chats whose visitor is gone without the socket saying goodbye.
+
+    A waiting one is abandoned after VISITOR_GONE_AFTER; an accepted one ends after
+    ACTIVE_GONE_AFTER (it would otherwise hold a place of the agent's chat capacity).
+    """
+    now = now or timezone.now()
+    waiting = ChatSession.objects.filter(status=ChatStatus.WAITING,
+                                         last_seen_at__lt=now - VISITOR_GONE_AFTER)
+    active = ChatSession.objects.filter(status=ChatStatus.ACTIVE,
+                                        last_seen_at__lt=now - ACTIVE_GONE_AFTER)
+    return ([chat_abandon(session=s) for s in waiting.order_by("id")[:100]]
+            + [chat_end(session=s) for s in active.order_by("id")[:100]])

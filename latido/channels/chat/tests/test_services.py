@@ -240,6 +240,11 @@ def test_visitors_gone_without_a_goodbye_are_swept(widget, world):
     [event] = events(gone, EventType.CHAT_ABANDONED)
     assert event.data["left_message"] is False
     assert services.chat_sweep_stale() == []
+    # Half an hour without the visitor ends an accepted chat and frees the agent's place.
+    later = timezone.now() + services.ACTIVE_GONE_AFTER
+    assert [s.pk for s in services.chat_sweep_stale(now=later)] == [here.pk, talking.pk]
+    assert ChatSession.objects.get(pk=talking.pk).status == ChatStatus.ENDED
+    assert len(events(talking, EventType.CHAT_ENDED)) == 1
 
 
 def test_the_visitor_ends_an_active_chat_or_gives_up_waiting(widget, world):
