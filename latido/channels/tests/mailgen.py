@@ -61,12 +61,12 @@ class GeneratedMail:
     attachments: int
 
 
-def _people(rng: random.Random, count: int) -> list[tuple[str, str]]:
+def _people(rng: random.Random, count: int, prefix: str) -> list[tuple[str, str]]:
     people: list[tuple[str, str]] = []
     for i in range(count):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         domain = DOMAINS[i % len(DOMAINS)]
-        people.append((name, f"customer{i:03d}@{domain}"))
+        people.append((name, f"{prefix}{i:03d}@{domain}"))
     return people
 
 
@@ -83,15 +83,17 @@ def _attachment(rng: random.Random, index: int) -> tuple[str, bytes, str]:
 
 
 def generate(count: int, *, seed: int = 7, customers: int = 120, tag: str = "batch",
-             mailbox: str = MAILBOX_ADDRESS) -> list[GeneratedMail]:
+             mailbox: str = MAILBOX_ADDRESS, sender_prefix: str = "customer",
+             ) -> list[GeneratedMail]:
     """``count`` distinct messages; about a third are replies, about one in eight attach.
 
     Each customer writes at most ``count / customers`` + a few messages, so the intake's
     per-sender loop limit is not what the tests measure. ``tag`` makes the Message-IDs (and
-    so the bytes) of different batches distinct.
+    so the bytes) of different batches distinct; ``sender_prefix`` their senders (batches
+    sent within minutes of each other to one database would otherwise add up in the limit).
     """
     rng = random.Random(seed)
-    people = _people(rng, customers)
+    people = _people(rng, customers, sender_prefix)
     start = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
     out: list[GeneratedMail] = []
     by_sender: dict[str, list[int]] = {}

@@ -11,12 +11,11 @@ backend's worker (the real one, in burst mode) processes the jobs.
 from __future__ import annotations
 
 import imaplib
-import signal
 import smtplib
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
@@ -29,6 +28,7 @@ from latido.channels.email.webhook import sign
 from latido.channels.models import Mailbox, RawEmail
 from latido.channels.tests.dovecot import PASSWORD, USER, Dovecot
 from latido.channels.tests.mailgen import MAILBOX_ADDRESS, GeneratedMail, generate
+from latido.channels.tests.test_worker import keep_signal_handlers  # noqa: F401 (fixture)
 from latido.customers.models import Contact
 from latido.tickets.enums import Channel
 from latido.tickets.models import Attachment, Message, Ticket
@@ -42,14 +42,6 @@ BATCH_TASK = "latido.channels.email.tasks.process_raw_emails"
 IMAP_ENV = "LATIDO_TEST_IMAP_PASSWORD"
 HOOK_ENV = "LATIDO_TEST_WEBHOOK_SECRET"
 HOOK_SECRET = "dup-test-secret"
-
-
-@pytest.fixture
-def keep_signal_handlers() -> Iterator[None]:
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def _free_port() -> int:
@@ -133,9 +125,8 @@ def _root(mails: list[GeneratedMail], index: int) -> int:
     return index
 
 
-def test_the_same_1000_messages_delivered_twice_are_1000_messages(
-    imap_server, monkeypatch, keep_signal_handlers
-):
+@pytest.mark.usefixtures("keep_signal_handlers")  # the worker installs its own handlers
+def test_the_same_1000_messages_delivered_twice_are_1000_messages(imap_server, monkeypatch):
     monkeypatch.setenv(IMAP_ENV, PASSWORD)
     monkeypatch.setenv(HOOK_ENV, HOOK_SECRET)
     mailbox = Mailbox.objects.create(
