@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def test_log_a_call_and_the_incoming_call_banner(world, source, live_server,
                                                 browser):  # noqa: F811 - fixture
     console = Console()
-    _context, page = sign_in(browser, live_server.url, world.tier1.email, console)
+    context, page = sign_in(browser, live_server.url, world.tier1.email, console)
     page.goto(f"{live_server.url}/agent/tickets/{world.ticket.reference}/")
     calls = page.locator("#calls")
     expect(calls.get_by_text("No calls on this ticket yet.")).to_be_visible()
@@ -50,4 +50,5 @@ def test_log_a_call_and_the_incoming_call_banner(world, source, live_server,
     page.wait_for_timeout(6_000)  # one more poll: the dismissed banner stays away
     expect(banner.get_by_text("Incoming call from Paula Pop")).to_have_count(0)
     console.collect_csp(page)
+    context.close()  # no poll left running against the live server
     assert console.problems == []
