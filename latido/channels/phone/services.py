@@ -22,7 +22,12 @@ from latido.channels.phone.models import Call
 from latido.core import pipeline
 from latido.core.errors import NotFound, PermissionDenied, ValidationError
 from latido.customers.models import Contact, ContactIdentity
-from latido.customers.services import contact_add_identity, contact_create, normalize_identity
+from latido.customers.services import (
+    contact_add_identity,
+    contact_create,
+    identity_owner,
+    normalize_identity,
+)
 from latido.tickets.access import require_visible
 from latido.tickets.enums import Channel, EventType, Status
 from latido.tickets.models import Ticket, TicketEvent
@@ -91,8 +96,7 @@ def contact_for_number(number: str) -> Contact | None:
     """The contact owning this (normalised) phone number, if any."""
     if not number:
         return None
-    ident = (ContactIdentity.objects.select_related("contact")
-             .filter(kind=ContactIdentity.Kind.PHONE, platform="", value=number).first())
+    ident = identity_owner(kind=ContactIdentity.Kind.PHONE, value=number)
     return ident.contact if ident else None
 
 

@@ -139,6 +139,13 @@ def test_known_caller_resolves_to_their_contact(world, source):
     assert Call.objects.get().contact_id == world.contact_a.pk
 
 
+def test_number_without_plus_finds_the_same_contact(world, source):
+    contact_add_identity(contact=world.contact_a, kind="phone", value="34600555123")
+    deliver(source.pk, event("ringing", **{"from": "+34 600 555 123"}))
+    deliver(source.pk, event("ringing", call_id="c-2", **{"from": "0034 600 555 123"}))
+    assert set(Call.objects.values_list("contact_id", flat=True)) == {world.contact_a.pk}
+
+
 def test_duplicate_event_is_a_noop(world, source):
     first = deliver(source.pk, event("ringing", agent=world.tier1.email))
     before = stored()
