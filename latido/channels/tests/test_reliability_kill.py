@@ -2,7 +2,8 @@
 
 Everything runs as operators run it: real `latido smtpd`, `latido worker` and `latido
 scheduler` processes on one SQLite file (WAL), which the test reads with sqlite3. 300 messages
-are accepted over SMTP (each "250" means stored with its job), a worker starts on them and is
+are accepted over SMTP (each "250" means stored with its job) or taken from a private dovecot
+by `latido imap_poll` (stored 50 at a time with one batch job), a worker starts on them and is
 SIGKILLed twice while it works (most of a job's time is spent inside the processing
 transaction, so a kill usually lands mid-transaction); the job it held stays "RUNNING" in
 the task table forever. A restarted worker finishes the queue, and the scheduler's
@@ -13,6 +14,7 @@ production (its 5-minute staleness is reached by moving the stored arrival times
 from __future__ import annotations
 
 import asyncio
+import imaplib
 import json
 import os
 import shutil
@@ -29,6 +31,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from latido.channels.tests.dovecot import PASSWORD, USER, Dovecot
 from latido.channels.tests.helpers import make_mail
 from latido.channels.tests.mailgen import MAILBOX_ADDRESS, GeneratedMail, generate
 from latido.core.tests.test_cli_processes import ROOT, _env, _free_port, _latido, _query
@@ -39,6 +42,8 @@ MAX_KILLS = 8
 RAW = "latido_channels_rawemail"
 TASKS = "django_tasks_database_dbtaskresult"
 PROCESS_TASK = "latido.channels.email.tasks.process_raw_email"
+BATCH_TASK = "latido.channels.email.tasks.process_raw_emails"
+IMAP_ENV = "LATIDO_TEST_IMAP_PASSWORD"
 OUTBOUND = "latido_channels_outboundemail"
 
 pytestmark = pytest.mark.django_db  # only for the settings; the processes use their own DB
@@ -114,21 +119,36 @@ def _kill_mid_transaction(data_dir: Path, at_least: int) -> None:
     assert worker.returncode == -signal.SIGKILL
 
 
+def _job_ids(args_kwargs: str) -> list[int]:
+    """The mail ids of a processing job: one (process_raw_email) or a batch (the IMAP one)."""
+    first = json.loads(args_kwargs)["args"][0]
+    return list(first) if isinstance(first, list) else [first]
+
+
 def _cut_short(data_dir: Path) -> set[int]:
     """Mail whose processing job a killed worker held while the mail is still unprocessed."""
     running = _query(data_dir, f"select args_kwargs from {TASKS} where status = 'RUNNING' "
-                               f"and task_path = '{PROCESS_TASK}'")
-    ids = {json.loads(row[0])["args"][0] for row in running}
+                               f"and task_path in ('{PROCESS_TASK}', '{BATCH_TASK}')")
+    ids = {pk for row in running for pk in _job_ids(row[0])}
     received = {row[0] for row in _query(data_dir, f"select id from {RAW} "
                                                    "where state = 'received'")}
     return ids & received
 
 
-def _deliver_over_smtp(data_dir: Path) -> list[GeneratedMail]:
+def _scheduled(data_dir: Path) -> list[int]:
+    ready = _query(data_dir, f"select args_kwargs from {TASKS} where status = 'READY' "
+                             f"and task_path in ('{PROCESS_TASK}', '{BATCH_TASK}')")
+    return sorted(pk for row in ready for pk in _job_ids(row[0]))
+
+
+def _deliver_over_smtp(data_dir: Path, mails: list[GeneratedMail]) -> None:
+    """Through a `latido smtpd` process: one job per message."""
+    _run(data_dir, "shell", "-c", (
+        "from latido.channels.models import Mailbox; "
+        f"Mailbox.objects.create(name='Help', address='{MAILBOX_ADDRESS}')"))
     port = _free_port()
     smtpd = subprocess.Popen(_latido("smtpd", "--port", str(port)), env=_env(data_dir),
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    mails = generate(N, tag="kill", seed=11)
     try:
         assert smtpd.stdout is not None
         assert b"listening" in smtpd.stdout.readline()
@@ -138,7 +158,26 @@ def _deliver_over_smtp(data_dir: Path) -> list[GeneratedMail]:
     finally:
         smtpd.send_signal(signal.SIGTERM)
         smtpd.wait(timeout=30)
-    return mails
+
+
+def _deliver_over_imap(data_dir: Path, mails: list[GeneratedMail], server: Dovecot) -> None:
+    """Appended to dovecot, taken by `latido imap_poll --once` runs: one job per batch."""
+    settings = {"host": "127.0.0.1", "port": server.port, "security": "none",
+                "username": USER, "password_env": IMAP_ENV}
+    _run(data_dir, "shell", "-c", (
+        "from latido.channels.models import Mailbox; "
+        f"Mailbox.objects.create(name='Help', address='{MAILBOX_ADDRESS}', kind='imap', "
+        f"settings={settings!r})"))
+    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=30)
+    try:
+        client.login(USER, PASSWORD)
+        for mail in mails:
+            assert client.append("INBOX", None, None, mail.raw)[0] == "OK"
+    finally:
+        client.logout()
+    env = {**_env(data_dir), IMAP_ENV: PASSWORD}
+    for _ in range(2):  # at most 200 messages per poll
+        _run(data_dir, "imap_poll", "--mailbox", MAILBOX_ADDRESS, "--once", env=env)
 
 
 @pytest.fixture(scope="module")
@@ -154,15 +193,19 @@ def data_dir(migrated: Path, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_kill_9_of_the_worker_mid_batch_loses_and_duplicates_nothing(data_dir):
-    _run(data_dir, "shell", "-c", (
-        "from latido.channels.models import Mailbox; "
-        f"Mailbox.objects.create(name='Help', address='{MAILBOX_ADDRESS}')"))
-    mails = _deliver_over_smtp(data_dir)
+@pytest.mark.parametrize("transport", ["smtp", "imap"])
+def test_kill_9_of_the_worker_mid_batch_loses_and_duplicates_nothing(data_dir, transport,
+                                                                     request):
+    mails = generate(N, tag="kill", seed=11)
+    if transport == "smtp":
+        _deliver_over_smtp(data_dir, mails)
+    else:
+        _deliver_over_imap(data_dir, mails, request.getfixturevalue("imap_server"))
     assert _query(data_dir, f"select state, count(*) from {RAW} group by state") == [
         ("received", N)]
-    assert _count(data_dir, f"select count(*) from {TASKS} where task_path = "
-                            f"'{PROCESS_TASK}' and status = 'READY'") == N
+    # Every stored message has its job (SMTP: one each; IMAP: one per fetched batch of 50).
+    assert _scheduled(data_dir) == [row[0] for row in _query(
+        data_dir, f"select id from {RAW} order by id")]
 
     # Kill until a kill has cut a processing transaction short (usually the first one).
     kills: list[int] = []
