@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import uvicorn
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
 from config.asgi import application
@@ -59,6 +60,12 @@ def asgi_server(settings) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
+    if connection.vendor == "postgresql":
+        # A request the closing browser cancelled leaves its worker thread's connection
+        # open (nothing runs request_finished for it); let the test database drop cleanly.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture
@@ -71,7 +78,10 @@ def shop_site() -> Iterator[str]:
                 self.send_response(204)
                 self.end_headers()
                 return
-            widget = ChatWidget.objects.filter(public_key=self.path.strip("/")).first()
+            try:
+                widget = ChatWidget.objects.filter(public_key=self.path.strip("/")).first()
+            finally:
+                connection.close()  # this thread's own; the test database must drop cleanly
             body = SHOP_PAGE.format(snippet=widget_snippet(widget)) if widget else ""
             self.send_response(200 if widget else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
