@@ -60,11 +60,18 @@ def line_of(message: Message) -> dict[str, Any]:
     }
 
 
-def transcript(*, session: ChatSession, after_id: int = 0) -> list[dict[str, Any]]:
-    """The public conversation of the chat's ticket, oldest first (notes never included)."""
-    messages = (Message.objects.filter(ticket_id=session.ticket_id, is_public=True,
-                                       pk__gt=after_id)
-                .select_related("author", "author_contact").order_by("created_at", "id"))
+def transcript(*, session: ChatSession, skip: set[int] | None = None) -> list[dict[str, Any]]:
+    """The public conversation of the chat's ticket, oldest first (notes never included).
+
+    `skip`: ids of lines the caller already has; only the others are loaded.
+    """
+    public = Message.objects.filter(ticket_id=session.ticket_id, is_public=True)
+    if skip:
+        new_ids = set(public.values_list("pk", flat=True)) - skip
+        if not new_ids:
+            return []
+        public = public.filter(pk__in=new_ids)
+    messages = public.select_related("author", "author_contact").order_by("created_at", "id")
     return [line_of(m) for m in messages]
 
 

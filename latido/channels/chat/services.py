@@ -11,6 +11,7 @@ import contextlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from latido.channels.chat.models import (
     hash_token,
 )
 from latido.channels.chat.selectors import chat_visible_q
+from latido.channels.models import EmailThreadRef
 from latido.core import pipeline
 from latido.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from latido.customers.services import contact_get_or_create_by_email
@@ -175,6 +177,19 @@ def chat_post(*, session: ChatSession, body: str, agent: User | None = None) -> 
     return ticket_reply(ticket=session.ticket, actor=agent, body=body, channel=Channel.CHAT)
 
 
+def _follow_up_by_email(session: ChatSession) -> None:
+    """Once the chat is over, agents' later replies on the ticket go to the visitor by email.
+
+    The email channel mails replies of tickets that have an email thread; the chat's
+    transcript becomes the root of that thread (a Message-ID of ours, never received).
+    """
+    first = session.ticket.messages.order_by("id").first()
+    domain = str(settings.DEFAULT_FROM_EMAIL).rpartition("@")[2].strip(">") or "latido.localhost"
+    EmailThreadRef.objects.get_or_create(
+        ticket=session.ticket, message_id=f"<latido.chat.{session.pk}@{domain}>",
+        defaults={"ticket_message": first, "direction": EmailThreadRef.Direction.OUTBOUND})
+
+
 def chat_end(*, session: ChatSession, agent: User | None = None) -> ChatSession:
     """End an active chat (the agent's or the visitor's click); a waiting one is abandoned."""
     if agent is not None and session.agent_id != agent.pk:
@@ -188,6 +203,7 @@ def chat_end(*, session: ChatSession, agent: User | None = None) -> ChatSession:
         now = timezone.now()
         locked.status, locked.ended_at = ChatStatus.ENDED, now
         locked.save(update_fields=["status", "ended_at"])
+        _follow_up_by_email(locked)
         started = locked.accepted_at or locked.started_at
         _event(locked, EventType.CHAT_ENDED, actor=agent,
                duration_seconds=max(0, int((now - started).total_seconds())))
@@ -217,6 +233,7 @@ def chat_leave_message(*, session: ChatSession, body: str) -> ChatSession:
             raise ValidationError(_("This chat is no longer waiting."), code="chat_not_waiting")
         ticket_reply(ticket=locked.ticket, actor=None, body=body, channel=Channel.CHAT,
                      contact=session.contact)
+        _follow_up_by_email(locked)
         return chat_abandon(session=locked, left_message=True)
 
 

@@ -79,7 +79,7 @@ class VisitorConsumer(ChatConsumer):
     async def connect(self) -> None:
         self.recent_lines: deque[float] = deque(maxlen=LINES_PER_WINDOW)
         self.last_typing = 0.0
-        self.last_line_id = 0
+        self.sent_ids: set[int] = set()
         key = self.scope["url_route"]["kwargs"]["key"]
         self.widget = await database_sync_to_async(_widget)(key)
         if self.widget is None or not self.widget.allows_origin(header(self.scope, b"origin")):
@@ -112,7 +112,7 @@ class VisitorConsumer(ChatConsumer):
         if session.status in (ChatStatus.WAITING, ChatStatus.ACTIVE):
             await self.channel_layer.group_add(chat_group(session.pk), self.channel_name)
         await self.send_json({"type": "started", "token": token, **view})
-        self.last_line_id = max((line["id"] for line in view["lines"]), default=0)
+        self.sent_ids = {int(line["id"]) for line in view["lines"]}
         if session.status in (ChatStatus.WAITING, ChatStatus.ACTIVE):
             self.heartbeat = asyncio.create_task(self._beat(session))
         if session.status == ChatStatus.WAITING:
@@ -127,17 +127,18 @@ class VisitorConsumer(ChatConsumer):
         last_seen = time.monotonic()
         while True:
             await asyncio.sleep(POLL_SECONDS)
+            # Every line the widget lacks, whatever the order its transaction committed in.
             for line in await database_sync_to_async(selectors.transcript)(
-                    session=session, after_id=self.last_line_id):
+                    session=session, skip=self.sent_ids):
                 await self.send_line(line)
             if time.monotonic() - last_seen >= HEARTBEAT_SECONDS:
                 await database_sync_to_async(services.chat_seen)(session=session)
                 last_seen = time.monotonic()
 
     async def send_line(self, line: dict[str, Any]) -> None:
-        if int(line["id"]) <= self.last_line_id:
+        if int(line["id"]) in self.sent_ids:
             return  # already sent (by the poll, or in the transcript of "started")
-        self.last_line_id = int(line["id"])
+        self.sent_ids.add(int(line["id"]))
         await self.send_json({"type": "line", "line": line})
 
     async def _offer_later(self, delay: float) -> None:
@@ -224,6 +225,8 @@ class VisitorConsumer(ChatConsumer):
     async def chat_state(self, event: dict[str, Any]) -> None:
         if event["status"] != ChatStatus.WAITING and self.timer is not None:
             self.timer.cancel()
+        if event["status"] in (ChatStatus.ENDED, ChatStatus.ABANDONED) and self.heartbeat:
+            self.heartbeat.cancel()  # the chat is over: nothing more to pass on or keep alive
         await self.send_json({"type": "state", "status": event["status"],
                               "agent_name": event.get("agent_name", ""),
                               "left_message": event.get("left_message", False)})

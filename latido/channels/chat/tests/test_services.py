@@ -13,9 +13,11 @@ from django.utils import timezone
 from latido.channels.chat import services
 from latido.channels.chat.models import ChatSession, ChatStatus, ChatWidget
 from latido.channels.chat.selectors import console_snapshot, waiting_chats_for
+from latido.channels.models import OutboundEmail
 from latido.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from latido.tickets.enums import Channel, EventType, Status
 from latido.tickets.models import Message, Ticket, TicketEvent
+from latido.tickets.services import ticket_reply
 
 from .conftest import SHOP
 
@@ -257,3 +259,27 @@ def test_the_visitor_ends_an_active_chat_or_gives_up_waiting(widget, world):
     assert services.chat_end(session=waiting).status == ChatStatus.ABANDONED
     with pytest.raises(PermissionDenied):
         services.chat_end(session=waiting, agent=world.tier1)  # not the agent's chat
+
+
+def test_after_the_chat_agents_answer_by_email_never_during_it(
+        widget, world, django_capture_on_commit_callbacks):
+    left, _ = start(widget, email="leaver@shop.test")
+    services.chat_leave_message(session=left, body="Please write me back.")
+    talking, _ = start(widget, email="talker@shop.test")
+    talking = services.chat_accept(chat_id=talking.pk, agent=world.tier1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.chat_post(session=talking, agent=world.tier1, body="Chat line, not an email")
+    assert OutboundEmail.objects.count() == 0  # lines of a live chat are not mailed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_reply(ticket=Ticket.objects.get(pk=left.ticket_id), actor=world.tier1,
+                     body="Here is our answer to your message.")
+    [mail] = OutboundEmail.objects.all()
+    assert mail.to_address == "leaver@shop.test"
+
+    services.chat_end(session=talking, agent=world.tier1)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_reply(ticket=Ticket.objects.get(pk=talking.ticket_id), actor=world.tier1,
+                     body="One more thing after our chat.")
+    assert sorted(OutboundEmail.objects.values_list("to_address", flat=True)) == [
+        "leaver@shop.test", "talker@shop.test"]
