@@ -44,7 +44,8 @@ def test_an_agent_edits_the_cc_list_and_replies(world, live_server, browser):  #
     expect(page.get_by_text("not an address is not a valid email address.")).to_be_visible()
     expect(panel.get_by_role("listitem")).to_have_count(2)
 
-    page.locator("#reply").get_by_label("Reply to the customer").fill("The corrected invoice is on its way.")
+    page.locator("#reply").get_by_label("Reply to the customer").fill(
+        "The corrected invoice is on its way.")
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_text("Reply sent.")).to_be_visible()
     row = OutboundEmail.objects.get()
