@@ -45,6 +45,7 @@ from bench.procinfo import cpu_seconds, cpu_used, pids_with_cmdline  # noqa: E40
 
 PASSWORD_ENV = "LATIDO_BENCH_IMAP_PASSWORD"
 PROCESS_TASK = "latido.channels.email.tasks.process_raw_email"
+BATCH_TASK = "latido.channels.email.tasks.process_raw_emails"
 PIPELINE_TASK = "latido.core.tasks.run_event_pipeline"
 
 
@@ -110,6 +111,7 @@ def run(*, messages: int, workers: int, interval: float, timeout: float,
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from latido.channels.email.imap import imap_poll_mailbox
     from latido.channels.models import Mailbox, RawEmail
@@ -147,6 +149,7 @@ def run(*, messages: int, workers: int, interval: float, timeout: float,
                       time.process_time())
 
         started = time.perf_counter()
+        started_at = timezone.now()
         taken = 0
         while (batch := imap_poll_mailbox(mailbox=mailbox, limit=messages)) > 0:
             taken += batch
@@ -159,7 +162,7 @@ def run(*, messages: int, workers: int, interval: float, timeout: float,
                 raise SystemExit("a worker exited")
             time.sleep(0.02)
         elapsed = time.perf_counter() - started
-        drained = _wait_drained(deadline)
+        drained = _wait_drained(deadline, since=started_at)
         total = time.perf_counter() - started if drained else None
         worker_rss = [_peak_rss_mb(p.pid) for p in procs]
         if db_pids:  # PostgreSQL backends opened during the run count too
@@ -213,12 +216,16 @@ def run(*, messages: int, workers: int, interval: float, timeout: float,
     }
 
 
-def _wait_drained(deadline: float) -> bool:
-    """Wait until no email or pipeline job is ready or running; False on timeout."""
+def _wait_drained(deadline: float, since: Any) -> bool:
+    """Wait until no email or pipeline job of this run is ready or running; False on timeout.
+
+    Jobs enqueued before the run (say, left RUNNING by a killed earlier run) do not count.
+    """
     from django_tasks_db.models import DBTaskResult
 
-    busy = DBTaskResult.objects.filter(task_path__in=[PROCESS_TASK, PIPELINE_TASK],
-                                       status__in=["READY", "RUNNING"])
+    busy = DBTaskResult.objects.filter(
+        task_path__in=[PROCESS_TASK, BATCH_TASK, PIPELINE_TASK],
+        status__in=["READY", "RUNNING"], enqueued_at__gte=since)
     while busy.exists():
         if time.perf_counter() > deadline:
             return False
