@@ -23,7 +23,6 @@ the same workers; the time until they are drained too is reported separately.
 from __future__ import annotations
 
 import argparse
-import imaplib
 import json
 import os
 import resource
@@ -66,18 +65,6 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _append(port: int, user: str, password: str, raws: list[bytes]) -> None:
-    client = imaplib.IMAP4("127.0.0.1", port, timeout=60)
-    try:
-        client.login(user, password)
-        for raw in raws:
-            status, data = client.append("INBOX", None, None, raw)
-            if status != "OK":
-                raise SystemExit(f"IMAP APPEND failed: {data!r}")
-    finally:
-        client.logout()
-
-
 def _workers(count: int, interval: float, log: Path) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, "LATIDO_TASK_BACKEND": "database"}
     with log.open("ab") as out:  # the children keep their own copies of the descriptor
@@ -116,7 +103,7 @@ def run(*, messages: int, workers: int, interval: float, timeout: float,
     from latido.channels.email.imap import imap_poll_mailbox
     from latido.channels.models import Mailbox, RawEmail
     from latido.channels.tests.dovecot import PASSWORD, USER, start_dovecot
-    from latido.channels.tests.mailgen import generate
+    from latido.channels.tests.mailgen import generate, imap_append
     from latido.tickets.models import Message
 
     if migrate:
@@ -138,7 +125,7 @@ def run(*, messages: int, workers: int, interval: float, timeout: float,
             settings={"host": "127.0.0.1", "port": dovecot.port, "security": "none",
                       "username": USER, "password_env": PASSWORD_ENV},
         )
-        _append(dovecot.port, USER, PASSWORD, [m.raw for m in mails])
+        imap_append(dovecot.port, [m.raw for m in mails], user=USER, password=PASSWORD)
         procs = _workers(workers, interval, root.parent / f"{tag}-workers.log")
         time.sleep(3.0)  # let the workers start (Django setup) before the clock runs
         rows = RawEmail.objects.filter(mailbox=mailbox)

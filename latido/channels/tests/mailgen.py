@@ -8,7 +8,9 @@ CSV). Every message has its own Message-ID; bytes use CRLF line ends as they tra
 
 from __future__ import annotations
 
+import imaplib
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
@@ -140,3 +142,15 @@ def generate(count: int, *, seed: int = 7, customers: int = 120, tag: str = "bat
         texts.append((subject, text))
     return out
 
+
+def imap_append(port: int, raws: Iterable[bytes], *, user: str, password: str) -> None:
+    """Append messages to the INBOX of an IMAP server on loopback (new UIDs, unseen)."""
+    client = imaplib.IMAP4("127.0.0.1", port, timeout=60)
+    try:
+        client.login(user, password)
+        for raw in raws:
+            status, data = client.append("INBOX", None, None, raw)
+            if status != "OK":
+                raise RuntimeError(f"IMAP APPEND failed: {data!r}")
+    finally:
+        client.logout()

@@ -27,7 +27,12 @@ from latido.channels.email.smtpd import make_controller
 from latido.channels.email.webhook import sign
 from latido.channels.models import Mailbox, RawEmail
 from latido.channels.tests.dovecot import PASSWORD, USER, Dovecot
-from latido.channels.tests.mailgen import MAILBOX_ADDRESS, GeneratedMail, generate
+from latido.channels.tests.mailgen import (
+    MAILBOX_ADDRESS,
+    GeneratedMail,
+    generate,
+    imap_append,
+)
 from latido.channels.tests.test_worker import keep_signal_handlers  # noqa: F401 (fixture)
 from latido.customers.models import Contact
 from latido.tickets.enums import Channel
@@ -67,13 +72,7 @@ class Transports:
                 self.answers["smtp 250"] += 1
 
     def imap_append_and_poll(self, mails: list[GeneratedMail]) -> None:
-        client = imaplib.IMAP4("127.0.0.1", self.imap.port, timeout=30)
-        try:
-            client.login(USER, PASSWORD)
-            for mail in mails:
-                assert client.append("INBOX", None, None, mail.raw)[0] == "OK"
-        finally:
-            client.logout()
+        imap_append(self.imap.port, (m.raw for m in mails), user=USER, password=PASSWORD)
         taken = 0
         while (batch := imap_poll_mailbox(mailbox=self.mailbox)) > 0:
             taken += batch

@@ -14,7 +14,6 @@ production (its 5-minute staleness is reached by moving the stored arrival times
 from __future__ import annotations
 
 import asyncio
-import imaplib
 import json
 import os
 import shutil
@@ -33,7 +32,12 @@ from aiosmtpd.controller import Controller
 
 from latido.channels.tests.dovecot import PASSWORD, USER, Dovecot
 from latido.channels.tests.helpers import make_mail
-from latido.channels.tests.mailgen import MAILBOX_ADDRESS, GeneratedMail, generate
+from latido.channels.tests.mailgen import (
+    MAILBOX_ADDRESS,
+    GeneratedMail,
+    generate,
+    imap_append,
+)
 from latido.core.tests.test_cli_processes import ROOT, _env, _free_port, _latido, _query
 
 N = 300
@@ -168,13 +172,7 @@ def _deliver_over_imap(data_dir: Path, mails: list[GeneratedMail], server: Dovec
         "from latido.channels.models import Mailbox; "
         f"Mailbox.objects.create(name='Help', address='{MAILBOX_ADDRESS}', kind='imap', "
         f"settings={settings!r})"))
-    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=30)
-    try:
-        client.login(USER, PASSWORD)
-        for mail in mails:
-            assert client.append("INBOX", None, None, mail.raw)[0] == "OK"
-    finally:
-        client.logout()
+    imap_append(server.port, (m.raw for m in mails), user=USER, password=PASSWORD)
     env = {**_env(data_dir), IMAP_ENV: PASSWORD}
     for _ in range(2):  # at most 200 messages per poll
         _run(data_dir, "imap_poll", "--mailbox", MAILBOX_ADDRESS, "--once", env=env)
