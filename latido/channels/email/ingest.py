@@ -130,7 +130,8 @@ def email_process(*, raw_email_id: int, replay: bool = False) -> RawEmail:
                 .filter(pk=raw_email_id, state__in=claimable).first()
             )
             if row is None:  # already processed (or unknown): nothing to do
-                return RawEmail.objects.get(pk=raw_email_id)
+                # Cheap for the duplicate jobs the requeue sweep adds under a backlog.
+                return RawEmail.objects.defer("raw").get(pk=raw_email_id)
             row.attempts += 1
             _process(row, skip_rate_limit=replay)
             row.processed_at = timezone.now()
