@@ -189,6 +189,16 @@ TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}
 if TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# Database backend: a job RUNNING this long lost its worker (killed, OOM, machine gone); the
+# recover-lost-tasks job runs it again when its task is listed as safe to re-run (idempotent),
+# at most LATIDO_TASK_MAX_RUNS runs in all, and otherwise marks it failed for an operator.
+LATIDO_TASK_STALE_SECONDS = int(_env("TASK_STALE_SECONDS", "900"))
+LATIDO_TASK_MAX_RUNS = int(_env("TASK_MAX_RUNS", "3"))
+LATIDO_RERUNNABLE_TASKS = [
+    "latido.core.tasks.run_event_pipeline",
+    "latido.channels.email.tasks.process_raw_email",
+    "latido.channels.email.tasks.process_raw_emails",
+]
 
 CHANNEL_LAYERS = (
     {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -204,7 +214,10 @@ LATIDO_EVENT_PIPELINE = [
     "latido.channels.social.handlers.send_social_replies",
 ]
 
-EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Embedded default: outgoing mail is written as files into DATA_DIR/outbox (one .log file per
+# connection) instead of being sent; production sets the SMTP backend and relay.
+EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = _env("EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
 DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "support@latido.localhost")
 EMAIL_HOST = _env("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(_env("EMAIL_PORT", "25"))

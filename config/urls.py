@@ -11,6 +11,7 @@ urlpatterns = [
     path("phone/", include("latido.channels.phone.urls")),
     path("social/", include("latido.channels.social.urls")),
     path("forms/", include("latido.channels.webform.urls")),
+    path("demo/", include("latido.demo.urls")),
     path("email/", include("latido.channels.email.urls")),
     path("api/v1/", include(api_urls)),
     path("django-admin/", admin.site.urls),

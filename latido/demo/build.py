@@ -24,6 +24,7 @@ from latido.demo.content_devices import DEVICES
 from latido.demo.content_payments import PAYMENTS
 from latido.demo.content_types import CategoryContent
 from latido.demo.people import STAFF, TEAMS, plan_customers, plan_organizations
+from latido.demo.site import build_demo_channels
 from latido.demo.stories import Cast, Customer, Story, TicketPlan
 from latido.tickets.models import Category, Ticket
 
@@ -207,6 +208,7 @@ def build_demo(
                                   organizations=min(organizations, customers),
                                   password=password)
         categories = _build_categories(cast.teams)
+        build_demo_channels(team=cast.teams["payments"])
         plans = _plan_tickets(rng, count=tickets, days=days, now=now, people=people,
                               categories=categories)
         history = History()

@@ -88,13 +88,15 @@ def widget_config(request: HttpRequest, key: str) -> HttpResponse:
     """The widget's texts and addresses, for a page on one of the widget's allowed sites.
 
     Cross-origin: the browser sends an Origin header, and only an allowed origin gets the
-    CORS header that lets its page read the answer.
+    CORS header that lets its page read the answer. A same-origin GET carries no Origin
+    header (a page served by Latido itself, such as the demo site): it gets the texts, and
+    the websocket handshake, which always carries an Origin, still enforces the sites.
     """
     widget = ChatWidget.objects.filter(public_key=key, active=True).first()
     origin = request.headers.get("Origin")
     if widget is None:
         response = _refused(_("This chat is not available."), 404)
-    elif not widget.allows_origin(origin):
+    elif origin is not None and not widget.allows_origin(origin):
         response = _refused(_("This site may not use this chat."), 403)
     else:
         with translation.override(language_for(request.GET.get("lang", ""))):
@@ -104,7 +106,8 @@ def widget_config(request: HttpRequest, key: str) -> HttpResponse:
                 "stylesheet": request.build_absolute_uri(static("latido/chat-widget.css")),
                 "labels": widget_labels(),
             })
-        response["Access-Control-Allow-Origin"] = origin or ""
+        if origin is not None:
+            response["Access-Control-Allow-Origin"] = origin
     response["Cache-Control"] = "no-store"
     patch_vary_headers(response, ["Origin"])
     return response

@@ -143,7 +143,9 @@ def test_demo_command_is_idempotent(capsys):
                             "22 staff (")
     assert "  Administrator" in first
     assert "alex.morgan@latido.example" in first
-    assert first.endswith("Password: latido-demo\n")
+    assert first.endswith("Password: latido-demo\n"
+                          "Live chat and the contact form, as a visitor: "
+                          "http://127.0.0.1:8000/demo/site/\n")
     assert second.startswith("Demo data is already loaded; nothing was added.\n")
     assert (Ticket.objects.count(), Contact.objects.count(), User.objects.count()) == (
         20, 10, 22 + 8)

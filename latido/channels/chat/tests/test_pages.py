@@ -47,12 +47,18 @@ def test_config_answers_allowed_sites_only(client, widget):
     assert body["labels"]["launcher"] != "Chat with us"  # Spanish
     assert body["stylesheet"].endswith("/static/latido/chat-widget.css")
 
-    for origin in ("https://evil.example", "http://shop.example", None):
-        headers = {"HTTP_ORIGIN": origin} if origin else {}
-        refused = client.get(url, **headers)
+    for origin in ("https://evil.example", "http://shop.example", "null"):
+        refused = client.get(url, HTTP_ORIGIN=origin)
         assert refused.status_code == 403
         assert refused.json()["code"] == "forbidden"
         assert "Access-Control-Allow-Origin" not in refused
+
+    # A same-origin GET (a page served by Latido itself) carries no Origin header: the
+    # texts are public, no CORS header is added, and the websocket still checks the site.
+    same_origin = client.get(url)
+    assert same_origin.status_code == 200
+    assert same_origin.json()["labels"]["launcher"]
+    assert "Access-Control-Allow-Origin" not in same_origin
 
     missing = client.get("/chat/widget/lcw_unknown/config", HTTP_ORIGIN=SHOP)
     assert missing.status_code == 404

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from latido.core.errors import DomainError
@@ -60,3 +61,5 @@ class Command(BaseCommand):
         for label, email in result.sign_ins:
             self.stdout.write(f"  {label.ljust(width)}  {email}")
         self.stdout.write(_("Password: %(password)s") % {"password": password})
+        self.stdout.write(_("Live chat and the contact form, as a visitor: %(url)s") % {
+            "url": f"{str(settings.BASE_URL).rstrip('/')}{reverse('demo:site')}"})
