@@ -63,6 +63,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Social replies whose POST to the connector failed and whose backoff passed.
     PeriodicJob("retry-social-replies", "latido.channels.social.tasks.retry_social_replies",
                 timedelta(minutes=1)),
+    # Database-backend jobs left RUNNING by a dead worker: re-run if idempotent, else failed.
+    PeriodicJob("recover-lost-tasks", "latido.core.task_recovery.recover_lost_tasks",
+                timedelta(minutes=1)),
+    # Live chats whose visitor vanished, also when no agent console is open to sweep them.
+    PeriodicJob("sweep-stale-chats", "latido.channels.chat.tasks.sweep_stale_chats",
+                timedelta(minutes=1)),
 )
 
 

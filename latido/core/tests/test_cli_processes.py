@@ -85,14 +85,16 @@ def test_two_scheduler_processes_enqueue_each_job_once(data_dir):
     logs = ["".join(out) for out in outputs]
 
     assert [proc.returncode for proc in procs] == [0, 0]
-    assert sum(log.count("scheduler enqueued") for log in logs) == 6
+    assert sum(log.count("scheduler enqueued") for log in logs) == 8
     assert sorted(_query(data_dir, "select task_path from django_tasks_database_dbtaskresult")) == [
+        ("latido.channels.chat.tasks.sweep_stale_chats",),
         ("latido.channels.email.tasks.poll_imap_mailboxes",),
         ("latido.channels.email.tasks.requeue_stale_emails",),
         ("latido.channels.email.tasks.retry_outbound_emails",),
         ("latido.channels.social.tasks.retry_social_replies",),
         ("latido.core.housekeeping.clear_expired_sessions",),
         ("latido.core.housekeeping.prune_task_results",),
+        ("latido.core.task_recovery.recover_lost_tasks",),
     ]
     assert _query(data_dir, "select holder from core_lease") == [("",)]  # released on stop
 
@@ -105,7 +107,8 @@ def test_scheduler_once_reports_what_it_enqueued(data_dir):
 
     assert first.stdout == ("Enqueued: prune-task-results, clear-expired-sessions, "
                             "requeue-stale-emails, retry-outbound-emails, "
-                            "poll-imap-mailboxes, retry-social-replies\n")
+                            "poll-imap-mailboxes, retry-social-replies, "
+                            "recover-lost-tasks, sweep-stale-chats\n")
     assert second.stdout == "No job is due.\n"
 
 
@@ -152,7 +155,7 @@ def test_serve_runs_web_worker_and_scheduler_and_stops_them(tmp_path):
         # the scheduler enqueued the housekeeping jobs and the worker ran them
         _wait_for(lambda: _query(
             tmp_path, "select status, count(*) from django_tasks_database_dbtaskresult "
-                      "group by status") == [("SUCCESSFUL", 6)])
+                      "group by status") == [("SUCCESSFUL", 8)])
         children = _children(proc.pid)
         assert len(children) == 2
     finally:

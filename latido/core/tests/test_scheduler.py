@@ -50,14 +50,18 @@ def test_of_two_schedulers_only_the_lease_holder_enqueues():
                                                         "requeue-stale-emails",
                                                         "retry-outbound-emails",
                                                         "poll-imap-mailboxes",
-                                                        "retry-social-replies"])
+                                                        "retry-social-replies",
+                                                        "recover-lost-tasks",
+                                                        "sweep-stale-chats"])
     assert (tick_b.leader, tick_b.enqueued) == (False, [])
-    assert _enqueued_paths() == ["latido.channels.email.tasks.poll_imap_mailboxes",
+    assert _enqueued_paths() == ["latido.channels.chat.tasks.sweep_stale_chats",
+                                 "latido.channels.email.tasks.poll_imap_mailboxes",
                                  "latido.channels.email.tasks.requeue_stale_emails",
                                  "latido.channels.email.tasks.retry_outbound_emails",
                                  "latido.channels.social.tasks.retry_social_replies",
                                  "latido.core.housekeeping.clear_expired_sessions",
-                                 "latido.core.housekeeping.prune_task_results"]
+                                 "latido.core.housekeeping.prune_task_results",
+                                 "latido.core.task_recovery.recover_lost_tasks"]
     lease = Lease.objects.get(name="scheduler")
     assert (lease.holder, lease.expires_at) == ("host-a:1", T0 + timedelta(seconds=30))
 
@@ -77,7 +81,7 @@ def test_the_holder_renews_and_the_other_takes_over_only_after_expiry():
     assert second.tick().leader is True  # the first stopped renewing
     assert first.tick().leader is False
     assert Lease.objects.get(name="scheduler").holder == "b"
-    assert DBTaskResult.objects.count() == 6  # jobs were not due again in between
+    assert DBTaskResult.objects.count() == 8  # jobs were not due again in between
 
 
 @override_settings(TASKS=DB_TASKS)
@@ -101,12 +105,14 @@ def test_a_job_is_enqueued_again_when_its_interval_has_passed():
 
     assert scheduler.tick().enqueued == ["prune-task-results", "requeue-stale-emails",
                                          "retry-outbound-emails", "poll-imap-mailboxes",
-                                         "retry-social-replies"]
+                                         "retry-social-replies", "recover-lost-tasks",
+                                         "sweep-stale-chats"]
     clock.now = T0 + timedelta(hours=12, seconds=1)
     assert scheduler.tick().enqueued == ["prune-task-results", "clear-expired-sessions",
                                          "requeue-stale-emails", "retry-outbound-emails",
-                                         "poll-imap-mailboxes", "retry-social-replies"]
-    assert DBTaskResult.objects.count() == 17
+                                         "poll-imap-mailboxes", "retry-social-replies",
+                                         "recover-lost-tasks", "sweep-stale-chats"]
+    assert DBTaskResult.objects.count() == 23
     state = PeriodicJobState.objects.get(name="clear-expired-sessions")
     assert state.next_run_at == T0 + timedelta(hours=24, seconds=1)
 
@@ -119,7 +125,7 @@ def test_two_claims_of_the_same_due_job_enqueue_it_once():
 
     assert first == [job.name for job in PERIODIC_JOBS]
     assert second == []
-    assert DBTaskResult.objects.count() == 6
+    assert DBTaskResult.objects.count() == 8
 
 
 def test_lease_claim_is_refused_while_another_holder_is_valid():
