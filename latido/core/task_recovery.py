@@ -18,6 +18,9 @@ is harmless for the re-runnable tasks (they are idempotent) and is reported for 
 Each change is one conditional UPDATE on the row as read (still RUNNING, same start time),
 so two sweeps racing (two schedulers, an overlapping run) change a row once and a job is
 put back once. ``worker_ids`` is kept: each claim appends one, so it counts the runs.
+
+With RQ the same periodic job requeues abandoned jobs of the re-runnable tasks from RQ's
+FailedJobRegistry (see ``recover_lost_rq_jobs``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from latido.core.task_backends import uses_database_backend
+from latido.core.task_backends import uses_database_backend, uses_rq_backend
 
 logger = logging.getLogger(__name__)
 
@@ -126,9 +129,61 @@ def _last(worker_ids: Any) -> str:
     return str(worker_ids[-1]) if worker_ids else "?"
 
 
+RQ_RUNS_KEY = "latido_lost_runs"
+RQ_CLAIM_TTL = 7 * 24 * 3600
+
+
+def recover_lost_rq_jobs(*, limit: int = 500) -> Recovery:
+    """RQ: requeue abandoned jobs of re-runnable tasks from the FailedJobRegistry.
+
+    A killed RQ worker stops renewing its heartbeat; once the job's StartedJobRegistry entry
+    expires, RQ's cleanup (run here first, else by a worker's maintenance) moves the job to the
+    FailedJobRegistry with an AbandonedJobError. Jobs that failed with an exception of their own
+    are left there, as are abandoned ones of other tasks (RQ already shows them as failed).
+    The run count lives in the job's meta; a Redis SET NX per (job, run) makes two racing
+    sweeps requeue a job once.
+    """
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq.exceptions import NoSuchJobError
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    done = Recovery()
+    allowed, runs_allowed = rerunnable_tasks(), max_runs()
+    tasks_settings: Any = settings.TASKS
+    for name in tasks_settings["default"].get("QUEUES") or ["default"]:
+        queue = django_rq.get_queue(name, job_class=Job)
+        StartedJobRegistry(queue=queue).cleanup()
+        failed = FailedJobRegistry(queue=queue)
+        for job_id in failed.get_job_ids(end=limit - 1):
+            try:
+                job = Job.fetch(job_id, connection=queue.connection)
+            except NoSuchJobError:
+                continue
+            result = job.latest_result()
+            if (job.func_name not in allowed or result is None
+                    or "AbandonedJobError" not in (result.exc_string or "")):
+                continue
+            runs = int(job.meta.get(RQ_RUNS_KEY, 1))
+            if runs >= runs_allowed:
+                continue  # stays failed, as RQ left it
+            if not queue.connection.set(f"latido:lost-job:{job.id}:{runs}", 1, nx=True,
+                                        ex=RQ_CLAIM_TTL):
+                continue
+            job.meta[RQ_RUNS_KEY] = runs + 1
+            job.save_meta()  # type: ignore[no-untyped-call]
+            failed.requeue(job)
+            done.rerun.append(job.id)
+            logger.warning("RQ job %s (%s) was abandoned by its worker (run %d of at most %d); "
+                           "requeued", job.id, job.func_name, runs, runs_allowed)
+    return done
+
+
 @task()
 def recover_lost_tasks(limit: int = 500) -> dict[str, list[str]]:
-    """The periodic job: only the database backend keeps job rows in our database."""
-    if not uses_database_backend():
-        return Recovery().as_dict()
-    return recover_lost_tasks_now(limit=limit).as_dict()
+    """The periodic job, for the configured backend (the immediate one has nothing to lose)."""
+    if uses_database_backend():
+        return recover_lost_tasks_now(limit=limit).as_dict()
+    if uses_rq_backend():
+        return recover_lost_rq_jobs(limit=limit).as_dict()
+    return Recovery().as_dict()

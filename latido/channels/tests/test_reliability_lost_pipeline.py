@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
+from rq import Queue as RQQueue
+from rq.job import Job as RQJob
 
 from latido.channels.tests.hold_pipeline import HOLD_ENV
 from latido.channels.tests.smtp_server import Smtp
@@ -30,6 +32,7 @@ from latido.channels.tests.test_reliability_kill import (  # noqa: F401 (fixture
     data_dir,
     migrated,
 )
+from latido.core.tests.test_background_work import RQ_TEST_URL, rq_redis  # noqa: F401
 from latido.core.tests.test_cli_processes import ROOT, _env, _latido, _query, _wait_for
 
 pytestmark = pytest.mark.django_db  # only for the settings; the processes use their own DB
@@ -135,5 +138,52 @@ def test_a_reply_whose_pipeline_job_lost_its_worker_is_mailed_once(data_dir, tmp
             data_dir, f"select return_value from {TASKS} where task_path = '{RECOVER_TASK}' "
                       "and status = 'SUCCESSFUL'")]
         assert sum(len(ids) for ids in recovered) == 1
+    finally:
+        smtp.stop()
+
+
+def test_on_rq_an_abandoned_reply_pipeline_job_is_requeued_and_mailed_once(
+    data_dir, tmp_path, rq_redis  # noqa: F811
+):
+    """The same with LATIDO_TASK_BACKEND=rq: RQ fails the abandoned job, the sweep requeues it.
+
+    The only shortcut: instead of waiting the 90 s until the dead worker's heartbeat entry
+    expires, the test moves that entry's expiry into the past (it is a score in Redis).
+    """
+    smtp = Smtp()
+    smtp.start()
+    hold = tmp_path / "hold"
+    env = {**_env_for(data_dir, smtp, hold), "LATIDO_TASK_BACKEND": "rq",
+           "LATIDO_REDIS_URL": RQ_TEST_URL}
+    queue = RQQueue("default", connection=rq_redis)
+    try:
+        _run(data_dir, "shell", "-c", SETUP, env=env)
+        hold.write_text("")
+        worker = _start(["worker", "--no-fork", "-v0"], env)  # a SIGKILL ends the job too
+        try:
+            _wait_for(lambda: Path(f"{hold}.entered").exists(), timeout=60)
+        finally:
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+        hold.unlink()
+        [entry] = rq_redis.zrange(queue.started_job_registry.key, 0, -1)
+        job = RQJob.fetch(entry.decode().split(":")[0], connection=rq_redis)
+        assert (job.func_name, job.get_status()) == (PIPELINE_TASK, "started")
+        rq_redis.zadd(queue.started_job_registry.key, {entry: time.time() - 1}, xx=True)
+
+        _run(data_dir, "scheduler", "--once", "-v0", env=env)
+        _run(data_dir, "worker", "--burst", "--no-fork", "-v0", env=env)
+        _wait_for(lambda: len(smtp.collector.messages) >= 1, timeout=30)
+
+        assert smtp.collector.rcpt == [["ana@customer.test"]]
+        assert _query(data_dir, f"select state, attempts from {OUTBOUND}") == [("sent", 1)]
+        job = RQJob.fetch(job.id, connection=rq_redis)
+        assert (job.get_status(), job.meta["latido_lost_runs"]) == ("finished", 2)
+        assert queue.failed_job_registry.get_job_ids() == []
+        # a later sweep finds nothing more to requeue
+        assert "{'rerun': [], 'failed': []}" in _run(data_dir, "shell", "-c", (
+            "from latido.core.task_recovery import recover_lost_tasks; "
+            "print(recover_lost_tasks.call())"), env=env)
+        assert len(smtp.collector.messages) == 1
     finally:
         smtp.stop()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import django_rq
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from rq.job_lifecycle import record_job_failure
 
 from latido.core.housekeeping import clear_expired_sessions, prune_task_results
 from latido.core.task_recovery import (
@@ -20,7 +22,13 @@ from latido.core.task_recovery import (
     recover_one,
 )
 from latido.core.tasks import run_event_pipeline
-from latido.core.tests.test_background_work import DB_TASKS, keep_signal_handlers  # noqa: F401
+from latido.core.tests.test_background_work import (  # noqa: F401 (fixtures)
+    DB_TASKS,
+    RQ_QUEUES,
+    RQ_TASKS,
+    keep_signal_handlers,
+    rq_redis,
+)
 
 pytestmark = pytest.mark.django_db
 SESSIONS_TASK = "latido.core.housekeeping.clear_expired_sessions"
@@ -151,3 +159,45 @@ def test_the_sweep_leaves_rows_alone_when_the_database_backend_is_not_in_use():
     assert recover_lost_tasks.call() == {"rerun": [], "failed": []}  # immediate backend
     lost.refresh_from_db()
     assert lost.status == "RUNNING"
+
+
+def _failed_in_rq(task, *args, exc_string: str):
+    """An RQ job failed the way RQ's cleanup fails an abandoned one (or with its own error)."""
+    result = task.enqueue(*args)
+    queue = django_rq.get_queue("default")
+    job = queue.fetch_job(result.id)
+    queue.remove(job)
+    with queue.connection.pipeline() as pipe:
+        record_job_failure(job, exc_string, pipe)
+        pipe.execute()
+    return queue, job
+
+
+ABANDONED = "Moved to FailedJobRegistry, due to AbandonedJobError, at 2026-01-01"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_rq_only_abandoned_jobs_of_rerunnable_tasks_are_requeued_and_once(
+    rq_redis,  # noqa: F811
+):
+    with override_settings(TASKS=RQ_TASKS, RQ_QUEUES=RQ_QUEUES, LATIDO_TASK_MAX_RUNS=2):
+        queue, lost = _failed_in_rq(run_event_pipeline, [1], exc_string=ABANDONED)
+        _, other = _failed_in_rq(prune_task_results, exc_string=ABANDONED)
+        _, broken = _failed_in_rq(run_event_pipeline, [2], exc_string="ValueError: bad")
+
+        first = recover_lost_tasks.call()
+        second = recover_lost_tasks.call()  # a racing or later sweep: nothing more
+
+        assert first == {"rerun": [lost.id], "failed": []}
+        assert second == {"rerun": [], "failed": []}
+        assert queue.job_ids == [lost.id]
+        assert sorted(queue.failed_job_registry.get_job_ids()) == sorted([other.id, broken.id])
+        assert queue.fetch_job(lost.id).meta["latido_lost_runs"] == 2
+
+        # lost again on its second run: with at most 2 runs it now stays failed
+        queue.remove(lost)
+        with queue.connection.pipeline() as pipe:
+            record_job_failure(queue.fetch_job(lost.id), ABANDONED, pipe)
+            pipe.execute()
+        assert recover_lost_tasks.call() == {"rerun": [], "failed": []}
+        assert lost.id in queue.failed_job_registry.get_job_ids()
