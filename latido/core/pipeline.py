@@ -50,9 +50,17 @@ def batched() -> Iterator[None]:
 
     For bulk loads (the demo, imports): thousands of changes make one task instead of one
     each; handlers still see every event once. Nothing is published if the block raises.
+    Nested inside another block, it leaves publishing to the outer one, and if it raises its
+    own events are dropped (their changes were rolled back with it, say to a savepoint).
     """
-    if _batch.get() is not None:  # already batching: the outer block publishes
-        yield
+    outer = _batch.get()
+    if outer is not None:  # already batching: the outer block publishes
+        start = len(outer)
+        try:
+            yield
+        except BaseException:
+            del outer[start:]
+            raise
         return
     collected: list[int] = []
     token = _batch.set(collected)

@@ -181,19 +181,17 @@ def contact_remove_identity(*, contact: Contact, identity_id: int) -> None:
     ident.delete()
 
 
-@transaction.atomic
 def contact_get_or_create_by_email(*, email: str, name: str = "") -> Contact:
     """The contact owning this email address, created on first contact."""
     value = normalize_identity(ContactIdentity.Kind.EMAIL, email)
-    ident = (
-        ContactIdentity.objects.select_related("contact")
-        .filter(kind=ContactIdentity.Kind.EMAIL, value__iexact=value)
-        .first()
-    )
+    known = ContactIdentity.objects.select_related("contact").filter(
+        kind=ContactIdentity.Kind.EMAIL, value__iexact=value)
+    ident = known.first()  # the usual case: a read, no savepoint needed
     if ident:
         return ident.contact
     domain = value.split("@", 1)[1]
     org = Organization.objects.filter(domain=domain).first()
+    # contact_create is atomic; a concurrent creation of the address raises IdentityTaken.
     return contact_create(name=name or value.split("@")[0], emails=[value], organization=org)
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
+
+from latido.core import pipeline
 from latido.routing.services import ticket_auto_assign
 from latido.tickets.enums import EventType
 from latido.tickets.models import TicketEvent
+
+logger = logging.getLogger(__name__)
 
 
 def auto_assign(event_ids: list[int]) -> None:
@@ -17,5 +24,17 @@ def auto_assign(event_ids: list[int]) -> None:
         .values_list("ticket_id", flat=True)
         .distinct()
     )
-    for ticket_id in ticket_ids:
-        ticket_auto_assign(ticket_id=ticket_id)
+    # One transaction and one follow-up pipeline job for the whole run (not one per ticket);
+    # a savepoint per ticket, so one failing assignment does not undo the others. The first
+    # failure is raised after the others commit.
+    failure: Exception | None = None
+    with transaction.atomic(), pipeline.batched():
+        for ticket_id in list(ticket_ids):
+            try:
+                with transaction.atomic(), pipeline.batched():
+                    ticket_auto_assign(ticket_id=ticket_id)
+            except Exception as exc:
+                logger.exception("auto-assign of %s failed", ticket_id)
+                failure = failure or exc
+    if failure is not None:
+        raise failure

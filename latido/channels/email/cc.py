@@ -35,7 +35,8 @@ def ticket_cc_addresses(ticket: Ticket) -> list[str]:
                 .values_list("address", flat=True))
 
 
-def _own_addresses() -> set[str]:
+def own_addresses() -> set[str]:
+    """Our mailboxes' addresses, lower-cased."""
     return {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
 
 
@@ -44,17 +45,20 @@ def _requester_addresses(ticket: Ticket) -> set[str]:
             .values_list("value", flat=True)}
 
 
-def cc_add_from_mail(*, ticket: Ticket, message: InboundMessage) -> list[str]:
+def cc_add_from_mail(
+    *, ticket: Ticket, message: InboundMessage, own: set[str] | None = None
+) -> list[str]:
     """Add the mail's Cc and extra To addresses to the ticket's CC list; returns the new ones.
 
     Called while processing a participant's mail (inside its transaction). Bounded by MAX_CC.
+    ``own``: our mailboxes' addresses when the caller has them (looked up otherwise).
     """
     sender = message.sender_address.lower()
     candidates: list[Address] = [
         a for a in [*message.cc, *message.to] if a.address and a.address.lower() != sender]
     if not candidates:
         return []
-    own = _own_addresses()
+    own = own_addresses() if own is None else own
     candidates = [a for a in candidates if a.address.lower() not in own]
     if not candidates:  # the usual case: the mail went to our mailbox only
         return []
@@ -111,7 +115,7 @@ def ticket_cc_set(*, ticket: Ticket, actor: User | None, text: str) -> list[str]
     if len(pairs) > MAX_CC:
         raise ValidationError(_("A ticket can copy at most %(n)d addresses.") % {"n": MAX_CC},
                               code="too_many_cc")
-    own = _own_addresses()
+    own = own_addresses()
     requester = _requester_addresses(ticket)
     for _name, address in pairs:
         if address in own:

@@ -13,35 +13,42 @@ import hashlib
 import logging
 import re
 import traceback
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from latido.channels.email.acknowledge import acknowledgement_create
 from latido.channels.email.attachments import split_attachments
-from latido.channels.email.cc import cc_add_from_mail
+from latido.channels.email.cc import cc_add_from_mail, own_addresses
 from latido.channels.email.parse import parse_email
 from latido.channels.email.tasks import enqueue_processing
 from latido.channels.email.threads import is_participant, ticket_by_headers, ticket_by_subject
 from latido.channels.inbound import InboundMessage
 from latido.channels.models import EmailThreadRef, Mailbox, RawEmail
+from latido.core import pipeline
 from latido.core.errors import ValidationError
 from latido.customers.services import contact_get_or_create_by_email
 from latido.tickets.enums import Channel, Status
 from latido.tickets.models import Message
 from latido.tickets.services import ticket_create, ticket_note, ticket_reply
-from latido.tickets.services.create import MAX_BODY, MAX_SUBJECT
+from latido.tickets.services.create import MAX_BODY, MAX_SUBJECT, default_team
 
 logger = logging.getLogger(__name__)
 
 # A sender writing more than this many messages within the window is quarantined (a loop).
 RATE_LIMIT_MESSAGES = 20
 RATE_LIMIT_WINDOW = timedelta(minutes=10)
+
+# What a batch looks up once for all its messages (None outside `email_process_batch`).
+_lookups: ContextVar[dict[str, object] | None] = ContextVar("latido_email_batch", default=None)
 
 _MSGID = re.compile(rb"<([^<>\s]+)>")
 # What processing changes on the row (its bytes are written once, when stored).
@@ -117,13 +124,56 @@ def _quarantine(raw_email_id: int, error: str) -> None:
     )
 
 
-def email_process(*, raw_email_id: int, replay: bool = False) -> RawEmail:
-    """Turn a stored message into a ticket or a reply; idempotent, never raises on bad mail."""
+def email_process_batch(*, raw_email_ids: list[int]) -> None:
+    """Process stored messages in order in ONE transaction, each under its own savepoint.
+
+    One commit and one event-pipeline job for the whole batch instead of one each. A message
+    that fails rolls back to its savepoint (its events are dropped with it) and is
+    quarantined; the others commit. A kill rolls the whole batch back: nothing is half
+    written, and the requeue sweep schedules the messages again. A transient database error
+    (a deadlock on a ticket lock with another worker, a lock timeout) abandons the batch
+    transaction and processes the messages one transaction each, as before.
+    """
+    token = _lookups.set({})
+    try:
+        with transaction.atomic(), pipeline.batched():
+            for raw_email_id in raw_email_ids:
+                email_process(raw_email_id=raw_email_id, in_batch=True)
+    except OperationalError:
+        logger.warning("email batch rolled back on a database error; processing one by one",
+                       exc_info=True)
+        _lookups.set(None)
+        for raw_email_id in raw_email_ids:
+            email_process(raw_email_id=raw_email_id)
+    finally:
+        _lookups.reset(token)
+
+
+def _batch_lookup(key: str, fetch: Callable[[], Any]) -> Any:
+    """``fetch()``, remembered for the rest of the batch when processing one."""
+    memo = _lookups.get()
+    if memo is None:
+        return fetch()
+    if key not in memo:
+        memo[key] = fetch()
+    return memo[key]
+
+
+def email_process(
+    *, raw_email_id: int, replay: bool = False, in_batch: bool = False
+) -> RawEmail:
+    """Turn a stored message into a ticket or a reply; idempotent, never raises on bad mail.
+
+    ``in_batch``: called inside ``email_process_batch``'s transaction; a transient database
+    error is raised (the batch is retried one by one) instead of quarantining the message.
+    """
     claimable = [RawEmail.State.RECEIVED]
     if replay:
         claimable.append(RawEmail.State.QUARANTINED)
     try:
-        with transaction.atomic():
+        # Nested in a batch, the atomic block is a savepoint and `batched` drops the events of
+        # a message rolled back to it; alone, its events make one pipeline job.
+        with transaction.atomic(), pipeline.batched():
             # Lock only this row (not the mailbox joined in), so mailboxes process in parallel.
             row = (
                 RawEmail.objects.select_for_update(of=("self",)).select_related("mailbox")
@@ -138,6 +188,8 @@ def email_process(*, raw_email_id: int, replay: bool = False) -> RawEmail:
             row.save(update_fields=PROCESSING_FIELDS)  # never rewrites the stored bytes
             return row
     except Exception as exc:
+        if in_batch and isinstance(exc, OperationalError):
+            raise
         logger.exception("email %s could not be processed", raw_email_id)
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         detail = detail.replace("\x00", "")[:4000]  # PostgreSQL text cannot hold NUL
@@ -168,7 +220,8 @@ def _process(row: RawEmail, *, skip_rate_limit: bool) -> None:
                   or (_("Delivery status report (bounce).") if message.is_bounce else "")
                   or _("Mailing list or bulk mail."))
         return _set_state(row, RawEmail.State.IGNORED, str(reason))
-    if Mailbox.objects.filter(address__iexact=message.sender_address).exists():
+    own = _batch_lookup("own_addresses", own_addresses)
+    if message.sender_address.lower() in own:
         return _set_state(row, RawEmail.State.IGNORED,
                           _("The message was sent by one of our own mailboxes (a loop)."))
     if row.message_id and RawEmail.objects.filter(
@@ -235,7 +288,8 @@ def _deliver(row: RawEmail, message: InboundMessage, *, acknowledge: bool) -> No
     else:
         ticket = ticket_create(
             actor=None, requester=contact, channel=Channel.EMAIL, subject=_subject(message),
-            body=body, body_is_html=is_html, team=row.mailbox.team,
+            body=body, body_is_html=is_html,
+            team=row.mailbox.team or _batch_lookup("default_team", default_team),
             attachments=files,
         )
         created = ticket.messages.order_by("id").first()
@@ -243,7 +297,8 @@ def _deliver(row: RawEmail, message: InboundMessage, *, acknowledge: bool) -> No
             acknowledgement_create(ticket=ticket, mailbox=row.mailbox, message=message,
                                    created=created)
     if is_participant(contact, ticket):
-        cc_add_from_mail(ticket=ticket, message=message)
+        cc_add_from_mail(ticket=ticket, message=message,
+                         own=_batch_lookup("own_addresses", own_addresses))
     if dropped:
         row.notes = [*row.notes, *dropped]
         try:

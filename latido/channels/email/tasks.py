@@ -25,11 +25,10 @@ def process_raw_email(raw_email_id: int) -> None:
 
 @task()
 def process_raw_emails(raw_email_ids: list[int]) -> None:
-    """Process a batch of stored messages in order, each in its own transaction."""
-    from latido.channels.email.ingest import email_process
+    """Process a batch of stored messages in order: one transaction, a savepoint each."""
+    from latido.channels.email.ingest import email_process_batch
 
-    for raw_email_id in raw_email_ids:
-        email_process(raw_email_id=raw_email_id)
+    email_process_batch(raw_email_ids=[int(i) for i in raw_email_ids])
 
 
 def enqueue_processing_batch(raw_email_ids: list[int]) -> None:

@@ -21,12 +21,18 @@ MAX_SUBJECT = 250
 MAX_BODY = 200_000
 
 
+def default_team() -> Team | None:
+    """The team a ticket without a team or category lands in (callers creating many tickets
+    look it up once and pass it as ``team``)."""
+    return Team.objects.filter(is_default=True).first() or Team.objects.order_by("id").first()
+
+
 def _pick_team(team: Team | None, category: Category | None) -> Team | None:
     if team is not None:
         return team
     if category is not None and category.default_team_id:
         return category.default_team
-    return Team.objects.filter(is_default=True).first() or Team.objects.order_by("id").first()
+    return default_team()
 
 
 def _check_creator(actor: User | None, requester: Contact) -> None:
