@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 
 from latido.accounts.models import User
 from latido.core.errors import NotFound, PermissionDenied, ValidationError
+from latido.core.tests.races import retry_while_locked
 from latido.customers.models import Contact, ContactIdentity, ContactMerge
 from latido.customers.services import contact_create
 from latido.tickets.enums import EventType
@@ -205,20 +205,11 @@ def test_two_agents_merging_the_same_pair_both_ways_leave_one_consistent_contact
     def merge(name: str, source: Contact, target: Contact) -> None:
         barrier.wait()
         try:
-            for _attempt in range(200):
-                try:
-                    contact_merge(actor=getattr(world, name), source=source, target=target)
-                    outcome[name] = "won"
-                except (ValidationError, NotFound) as error:
-                    outcome[name] = error.code
-                except OperationalError as error:
-                    # SQLite's shared-cache test database ignores busy_timeout; PostgreSQL
-                    # runs the same race on row locks (LATIDO_TEST_ON_POSTGRES=1).
-                    if "locked" not in str(error):
-                        raise
-                    time.sleep(0.01)
-                    continue
-                return
+            retry_while_locked(lambda: contact_merge(actor=getattr(world, name), source=source,
+                                                     target=target))
+            outcome[name] = "won"
+        except (ValidationError, NotFound) as error:
+            outcome[name] = error.code
         finally:
             connection.close()
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.utils import timezone
 
 from latido.channels.chat import services
@@ -15,6 +14,7 @@ from latido.channels.chat.models import ChatSession, ChatStatus, ChatWidget
 from latido.channels.chat.selectors import console_snapshot, waiting_chats_for
 from latido.channels.models import OutboundEmail
 from latido.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from latido.core.tests.races import retry_while_locked
 from latido.tickets.enums import Channel, EventType, Status
 from latido.tickets.models import Message, Ticket, TicketEvent
 from latido.tickets.services import ticket_reply
@@ -128,21 +128,10 @@ def test_two_agents_racing_for_one_chat_only_one_wins(widget, world):
         agent = getattr(world, agent_name)
         barrier.wait()
         try:
-            for _attempt in range(200):
-                try:
-                    services.chat_accept(chat_id=session.pk, agent=agent)
-                    outcome[agent_name] = "won"
-                except Conflict as error:
-                    outcome[agent_name] = error.code
-                except OperationalError as error:
-                    # The test database is SQLite's shared-cache in-memory one, whose table
-                    # locks ignore busy_timeout: wait as a file database would. (PostgreSQL
-                    # runs the same race for real: LATIDO_TEST_ON_POSTGRES=1.)
-                    if "locked" not in str(error):
-                        raise
-                    time.sleep(0.01)
-                    continue
-                return
+            retry_while_locked(lambda: services.chat_accept(chat_id=session.pk, agent=agent))
+            outcome[agent_name] = "won"
+        except Conflict as error:
+            outcome[agent_name] = error.code
         finally:
             connection.close()
 
