@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from latido.accounts.models import Team
+from latido.channels.delivery import DeliveryAttempts
 from latido.tickets.models import Message, Ticket
 
 
@@ -141,7 +142,7 @@ class EmailThreadRef(models.Model):
         return self.message_id
 
 
-class OutboundEmail(models.Model):
+class OutboundEmail(DeliveryAttempts):
     """An agent's public reply sent to the requester by email, at most once.
 
     The Message-ID is generated once, when the row is created, and reused on every retry,
@@ -179,10 +180,6 @@ class OutboundEmail(models.Model):
     references = models.TextField(_("References"), blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices,
                              default=State.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from latido.accounts.models import Team
+from latido.channels.delivery import DeliveryAttempts
 from latido.tickets.models import Message, Ticket
 
 _ENV_NAME = RegexValidator(
@@ -76,7 +77,7 @@ class SocialAccount(models.Model):
         super().save(*args, **kwargs)
 
 
-class SocialMessage(models.Model):
+class SocialMessage(DeliveryAttempts):
     """A message received from a platform or a reply sent to it.
 
     ``external_id`` is the platform's message id for inbound messages and the idempotency key
@@ -106,10 +107,6 @@ class SocialMessage(models.Model):
     )
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
