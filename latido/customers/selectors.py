@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
@@ -70,3 +71,15 @@ def contact_resolve(kind: str, value: str, platform: str = "") -> Contact | None
     owner = identity_owner(kind=kind, value=value,
                            platform=platform if kind == ContactIdentity.Kind.SOCIAL else "")
     return owner.contact if owner else None
+
+
+def contacts_by_email(values: set[str]) -> dict[str, Contact]:
+    """The contacts owning these normalised (lower-case) email addresses, by address; one
+    query, on the identities' unique index. Addresses nobody owns are left out."""
+    if not values:
+        return {}
+    found = (ContactIdentity.objects.select_related("contact")
+             .annotate(lowered=Lower("value"))
+             .filter(kind=ContactIdentity.Kind.EMAIL, platform="", lowered__in=values)
+             .order_by("-id"))
+    return {ident.lowered: ident.contact for ident in found}  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
@@ -100,13 +101,12 @@ def contact_create(
 
 def identity_owner(*, kind: str, value: str, platform: str = "") -> ContactIdentity | None:
     """The identity row that already holds this normalised value, if any."""
-    qs = ContactIdentity.objects.select_related("contact").filter(kind=kind)
+    qs = ContactIdentity.objects.select_related("contact").filter(
+        kind=kind, platform=platform if kind == ContactIdentity.Kind.SOCIAL else "")
     if kind == ContactIdentity.Kind.PHONE:
         qs = qs.filter(value__in=phone_variants(value))
-    else:
-        qs = qs.filter(value__iexact=value)
-    if kind == ContactIdentity.Kind.SOCIAL:
-        qs = qs.filter(platform=platform)
+    else:  # the unique index is on lower(value): `iexact` (upper) could not use it
+        qs = qs.annotate(lowered=Lower("value")).filter(lowered=value.lower())
     return qs.order_by("id").first()
 
 
@@ -184,15 +184,56 @@ def contact_remove_identity(*, contact: Contact, identity_id: int) -> None:
 def contact_get_or_create_by_email(*, email: str, name: str = "") -> Contact:
     """The contact owning this email address, created on first contact."""
     value = normalize_identity(ContactIdentity.Kind.EMAIL, email)
-    known = ContactIdentity.objects.select_related("contact").filter(
-        kind=ContactIdentity.Kind.EMAIL, value__iexact=value)
-    ident = known.first()  # the usual case: a read, no savepoint needed
-    if ident:
+    ident = identity_owner(kind=ContactIdentity.Kind.EMAIL, value=value)
+    if ident:  # the usual case: a read, no savepoint needed
         return ident.contact
     domain = value.split("@", 1)[1]
     org = Organization.objects.filter(domain=domain).first()
-    # contact_create is atomic; a concurrent creation of the address raises IdentityTaken.
-    return contact_create(name=name or value.split("@")[0], emails=[value], organization=org)
+    try:  # contact_create is atomic: a refusal rolls back only its own savepoint
+        return contact_create(name=name or value.split("@")[0], emails=[value],
+                              organization=org)
+    except IdentityTaken as exc:  # the address's first mail, processed twice at once
+        return exc.owner
+
+
+def contacts_get_or_create_by_email(senders: list[tuple[str, str]]) -> dict[str, Contact]:
+    """``contact_get_or_create_by_email`` for many (address, display name) pairs at once.
+
+    Returns contact by normalised address. The known ones are read with one query; the new
+    ones are created with one INSERT for the contacts and one for their addresses (the first
+    name given for an address wins). If another transaction creates one of the same
+    addresses meanwhile, they are created one by one instead. Raises ValidationError for an
+    address that is not one.
+    """
+    from latido.customers.selectors import contacts_by_email
+
+    names: dict[str, str] = {}
+    for email, name in senders:
+        names.setdefault(normalize_identity(ContactIdentity.Kind.EMAIL, email), name)
+    found = contacts_by_email(set(names))
+    missing = [value for value in names if value not in found]
+    if not missing:
+        return found
+    domains = {value.split("@", 1)[1] for value in missing}
+    orgs: dict[str, Organization] = {}
+    for org in Organization.objects.filter(domain__in=domains).order_by("-id"):
+        orgs[org.domain] = org  # the lowest id wins, as .first() does
+    try:
+        with transaction.atomic():
+            contacts = Contact.objects.bulk_create([
+                Contact(name=(names[value] or value.split("@")[0]).strip()
+                        or value.split("@")[0],
+                        organization=orgs.get(value.split("@", 1)[1]))
+                for value in missing])
+            ContactIdentity.objects.bulk_create([
+                ContactIdentity(contact=contact, kind=ContactIdentity.Kind.EMAIL, value=value)
+                for contact, value in zip(contacts, missing, strict=True)])
+    except IntegrityError:  # a concurrent first mail from one of the addresses
+        for value in missing:
+            found[value] = contact_get_or_create_by_email(email=value, name=names[value])
+        return found
+    found.update(zip(missing, contacts, strict=True))
+    return found
 
 
 def contact_for_user(*, user: User) -> Contact:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import codecs
 import re
-import unicodedata
 from collections.abc import Callable
 
 from django.utils.functional import Promise
@@ -116,6 +115,10 @@ def decode_bytes(data: bytes, label: str | None, note: Note) -> str:
 
 
 _WORD = r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?="
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a raw byte the header parser kept
+_FOLD = re.compile(r"\r?\n[ \t]+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BREAKS = re.compile("[\t\r\n]")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _BETWEEN_WORDS = re.compile(f"({_WORD})\\s+(?={_WORD})")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
@@ -137,7 +140,7 @@ def decode_header_text(value: str | None, note: Note) -> str:
     if not value:
         return ""
     text = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not text.isascii() and _ESCAPED_BYTE.search(text):
         # Raw UTF-8 is legal (RFC 6532); anything else is a guess worth reporting.
         data = text.encode("ascii", errors="surrogateescape")
         try:
@@ -146,7 +149,7 @@ def decode_header_text(value: str | None, note: Note) -> str:
             note(_("A header contained raw 8-bit bytes that are not UTF-8; they were decoded "
                    "as Windows-1252."))
             text = _fallback(data)
-    text = re.sub(r"\r?\n[ \t]+", " ", text).replace("\r", "").replace("\n", " ")
+    text = _FOLD.sub(" ", text).replace("\r", "").replace("\n", " ")
     text = _BETWEEN_WORDS.sub(r"\1", text)
     # Adjacent words of one charset are joined first: a character may span two words.
     pieces: list[tuple[str, bytes | str]] = []
@@ -165,9 +168,7 @@ def decode_header_text(value: str | None, note: Note) -> str:
     out = []
     for label, piece in pieces:
         out.append(piece if isinstance(piece, str) else decode_bytes(piece, label, note))
-    decoded = "".join(out)
-    return "".join(
-        " " if ch in "\t\r\n" else ch
-        for ch in decoded
-        if ch in "\t\r\n" or unicodedata.category(ch) not in {"Cc", "Cs"}
-    ).strip()
+    # Tabs and line breaks become spaces; other control characters (Unicode category Cc)
+    # and lone surrogates (Cs) are dropped.
+    decoded = _CONTROL.sub("", "".join(out))
+    return _BREAKS.sub(" ", decoded).strip()

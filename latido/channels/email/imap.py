@@ -32,7 +32,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from latido.channels.email.ingest import email_store
+from latido.channels.email.ingest import email_store_many
 from latido.channels.email.oauth import OAuthConfig, OAuthError, oauth_access_token
 from latido.channels.email.tasks import enqueue_processing_batch
 from latido.channels.models import Mailbox
@@ -285,7 +285,7 @@ def mark_processed(client: imaplib.IMAP4, uid: str, config: ImapConfig) -> None:
 def _store(mailbox: Mailbox, raws: list[bytes]) -> None:
     """Store a fetched batch and schedule its processing as one job, in one transaction."""
     with transaction.atomic():
-        stored = [email_store(mailbox=mailbox, raw=raw, schedule=False) for raw in raws]
+        stored = email_store_many(mailbox=mailbox, raws=raws)
         enqueue_processing_batch([row.pk for row, created in stored if created])
 
 

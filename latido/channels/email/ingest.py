@@ -21,7 +21,7 @@ from email.policy import compat32
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,6 +108,44 @@ def email_store(
     return row, True
 
 
+def email_store_many(*, mailbox: Mailbox, raws: list[bytes]) -> list[tuple[RawEmail, bool]]:
+    """``email_store(schedule=False)`` for several messages: one lookup and one INSERT.
+
+    Call inside a transaction. Redeliveries (stored before, or twice in ``raws``) come back
+    with False. If a concurrent delivery stores one of them first, the INSERT fails and the
+    messages are stored one by one instead (each a no-op when already there).
+    """
+    keyed = []
+    for raw in raws:
+        raw = bytes(raw)
+        keyed.append((header_message_id(raw), hashlib.sha256(raw).hexdigest(), raw))
+    ids = {message_id for message_id, _, _ in keyed if message_id is not None}
+    stored = RawEmail.objects.filter(
+        Q(message_id__in=ids) | Q(message_id__isnull=True), mailbox=mailbox,
+        sha256__in={digest for _, digest, _ in keyed},
+    ).defer("raw")  # the bytes are known: they are these
+    known = {(row.message_id, row.sha256): row for row in stored}
+    new: dict[tuple[str | None, str], RawEmail] = {}
+    for message_id, digest, raw in keyed:
+        if (message_id, digest) not in known and (message_id, digest) not in new:
+            new[(message_id, digest)] = RawEmail(
+                mailbox=mailbox, message_id=message_id, sha256=digest, raw=raw, size=len(raw))
+    try:
+        with transaction.atomic():
+            RawEmail.objects.bulk_create(list(new.values()))
+    except IntegrityError:
+        return [email_store(mailbox=mailbox, raw=raw, schedule=False) for _, _, raw in keyed]
+    result: list[tuple[RawEmail, bool]] = []
+    for message_id, digest, _raw in keyed:
+        key = (message_id, digest)
+        if key in new:
+            result.append((new.pop(key), True))
+            known[key] = result[-1][0]
+        else:
+            result.append((known[key], False))
+    return result
+
+
 def _quarantine(raw_email_id: int, error: str) -> None:
     """Hold the message with the error; sender and subject filled in when they can be read."""
     summary: dict[str, str] = {}
@@ -125,8 +163,10 @@ def _quarantine(raw_email_id: int, error: str) -> None:
 
 
 def email_process_batch(*, raw_email_ids: list[int]) -> None:
-    """Process stored messages in order in ONE transaction, each under its own savepoint.
+    """Process stored messages in order in ONE transaction.
 
+    First all together (``batch.email_process_fast``: a few statements for the batch). If
+    that declines or fails, it is rolled back and each message runs under its own savepoint.
     One commit and one event-pipeline job for the whole batch instead of one each. A message
     that fails rolls back to its savepoint (its events are dropped with it) and is
     quarantined; the others commit. A kill rolls the whole batch back: nothing is half
@@ -134,6 +174,17 @@ def email_process_batch(*, raw_email_ids: list[int]) -> None:
     (a deadlock on a ticket lock with another worker, a lock timeout) abandons the batch
     transaction and processes the messages one transaction each, as before.
     """
+    from latido.channels.email.batch import Declined, email_process_fast
+
+    try:
+        with transaction.atomic(), pipeline.batched():
+            email_process_fast(raw_email_ids=raw_email_ids)
+        return
+    except Declined as exc:
+        logger.warning("email batch processed one by one: %s", exc)
+    except Exception:
+        logger.warning("email batch could not be processed together; one by one",
+                       exc_info=True)
     token = _lookups.set({})
     try:
         with transaction.atomic(), pipeline.batched():
@@ -250,7 +301,7 @@ def _over_rate_limit(row: RawEmail) -> bool:
     return recent.count() >= RATE_LIMIT_MESSAGES
 
 
-def _body(message: InboundMessage) -> tuple[str, bool]:
+def message_body(message: InboundMessage) -> tuple[str, bool]:
     if (message.visible_html or "").strip():
         body, is_html = message.visible_html, True
     elif (message.visible_text or "").strip():
@@ -267,7 +318,7 @@ def _body(message: InboundMessage) -> tuple[str, bool]:
     return body, is_html
 
 
-def _subject(message: InboundMessage) -> str:
+def message_subject(message: InboundMessage) -> str:
     subject = " ".join((message.subject or "").split()) or _("(no subject)")
     return subject[:MAX_SUBJECT]
 
@@ -277,7 +328,7 @@ def _deliver(row: RawEmail, message: InboundMessage, *, acknowledge: bool) -> No
         email=message.sender_address, name=message.sender_name[:200]
     )
     files, dropped = split_attachments(message.attachments)
-    body, is_html = _body(message)
+    body, is_html = message_body(message)
     ticket = ticket_by_headers(message) or ticket_by_subject(message, contact)
     created: Message | None = None
     if ticket is not None and ticket.status != Status.CLOSED:
@@ -287,7 +338,7 @@ def _deliver(row: RawEmail, message: InboundMessage, *, acknowledge: bool) -> No
         )
     else:
         ticket = ticket_create(
-            actor=None, requester=contact, channel=Channel.EMAIL, subject=_subject(message),
+            actor=None, requester=contact, channel=Channel.EMAIL, subject=message_subject(message),
             body=body, body_is_html=is_html,
             team=row.mailbox.team or _batch_lookup("default_team", default_team),
             attachments=files,

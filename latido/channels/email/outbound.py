@@ -108,13 +108,14 @@ def _thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
 
 def outbound_create(*, event: TicketEvent) -> OutboundEmail | None:
     """The outgoing email for this reply event, created once; None when nothing is sent."""
+    if event.type != EventType.REPLY or event.actor_role in NOT_AGENT_ROLES:
+        return None  # customers' and the system's replies are not mailed (never were)
     existing = OutboundEmail.objects.filter(event_id=event.pk).first()
     if existing is not None:
         return existing
     message: Message | None = event.message
     ticket = event.ticket
-    if (event.type != EventType.REPLY or event.actor_role in NOT_AGENT_ROLES
-            or message is None or not message.is_public or ticket.merged_into_id
+    if (message is None or not message.is_public or ticket.merged_into_id
             or not reachable_by_email(ticket)):
         return None
     to = ticket.requester.primary_email

@@ -17,10 +17,13 @@ STALE_AFTER = timedelta(minutes=5)
 
 @task()
 def process_raw_email(raw_email_id: int) -> None:
-    """Process one stored message (idempotent: a processed one is skipped)."""
-    from latido.channels.email.ingest import email_process
+    """Process one stored message (idempotent: a processed one is skipped).
 
-    email_process(raw_email_id=raw_email_id)
+    Through the batch path, so a reply whose parent is still unprocessed takes it in first.
+    """
+    from latido.channels.email.ingest import email_process_batch
+
+    email_process_batch(raw_email_ids=[raw_email_id])
 
 
 @task()

@@ -46,6 +46,22 @@ def _check_creator(actor: User | None, requester: Contact) -> None:
         raise PermissionDenied(_("You are not allowed to create tickets."))
 
 
+def check_new_ticket(*, subject: str, body: str, channel: str) -> str:
+    """The cleaned subject of a new ticket; raises when subject, body or channel break a rule."""
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError(_("A subject is required."), code="subject_required")
+    if len(subject) > MAX_SUBJECT:
+        raise ValidationError(_("The subject is longer than 250 characters."))
+    if not (body or "").strip():
+        raise ValidationError(_("Please describe the request."), code="body_required")
+    if len(body) > MAX_BODY:
+        raise ValidationError(_("The message is too long."), code="body_too_long")
+    if channel not in Channel.values:
+        raise ValidationError(_("Unknown channel."))
+    return subject
+
+
 def ticket_create(
     *, actor: User | None, requester: Contact, subject: str, body: str, channel: str,
     body_is_html: bool = False, priority: int = Priority.NORMAL,
@@ -59,17 +75,7 @@ def ticket_create(
     Every channel comes through here. The first message is the description: for an
     agent-created ticket it is not a reply (KPIS F1, C1).
     """
-    subject = " ".join((subject or "").split())
-    if not subject:
-        raise ValidationError(_("A subject is required."), code="subject_required")
-    if len(subject) > MAX_SUBJECT:
-        raise ValidationError(_("The subject is longer than 250 characters."))
-    if not (body or "").strip():
-        raise ValidationError(_("Please describe the request."), code="body_required")
-    if len(body) > MAX_BODY:
-        raise ValidationError(_("The message is too long."), code="body_too_long")
-    if channel not in Channel.values:
-        raise ValidationError(_("Unknown channel."))
+    subject = check_new_ticket(subject=subject, body=body, channel=channel)
     if priority not in Priority.values:
         raise ValidationError(_("Unknown priority."))
     if type not in TicketType.values:

@@ -19,7 +19,7 @@ from latido.tickets.services.update import apply_status
 AGENT_REPLY_STATUSES = (Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED)
 
 
-def _check_body(body: str) -> None:
+def check_body(body: str) -> None:
     if not (body or "").strip():
         raise ValidationError(_("The message is empty."), code="body_required")
     if len(body) > MAX_BODY:
@@ -37,7 +37,7 @@ def ticket_reply(
     A customer's reply reopens a solved ticket and moves a pending one back to open;
     a closed ticket takes no more replies.
     """
-    _check_body(body)
+    check_body(body)
     require_visible(actor, ticket.pk)
     if actor is not None and not actor.is_customer:
         if not actor.can(Perm.TICKET_REPLY):
@@ -81,7 +81,7 @@ def ticket_note(
     attachments: list[UploadLike] | None = None, expected_version: int | None = None,
 ) -> Message:
     """Add an internal note, never shown to customers."""
-    _check_body(body)
+    check_body(body)
     require_visible(actor, ticket.pk)
     if actor is not None and not actor.can(Perm.TICKET_NOTE):
         raise PermissionDenied(_("You are not allowed to write internal notes."))
