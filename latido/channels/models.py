@@ -67,7 +67,8 @@ class RawEmail(models.Model):
         QUARANTINED = "quarantined", _("Quarantined")
         IGNORED = "ignored", _("Ignored")
 
-    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="raw_emails")
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="raw_emails",
+                                db_index=False)  # rawemail_unique_delivery starts with it
     message_id = models.CharField(_("Message-ID"), max_length=995, null=True, blank=True)
     sha256 = models.CharField(max_length=64)
     raw = models.BinaryField()

@@ -9,6 +9,7 @@ prepared by its field as ``save()`` would.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,7 +41,7 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
     every: list[models.Field[Any, Any]] = [pk, *columns]
     names = [f"c{i}" for i in range(len(every))]
     if postgres:  # typed placeholders: VALUES alone would make every column text
-        one = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in every) + ")"
+        one = "(" + ", ".join(f"CAST(%s AS {_cast_type(f, connection)})" for f in every) + ")"
         alias = f"v({', '.join(names)})"
     else:  # SQLite names the VALUES columns column1, column2, …
         one = "(" + ", ".join("%s" for _ in every) + ")"
@@ -63,3 +64,10 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
             cursor.execute(sql, params)
             updated += cursor.rowcount
     return updated
+
+
+def _cast_type(field: models.Field[Any, Any], connection: Any) -> str:
+    """The column's type without a length: a cast to varchar(n) would cut a longer value
+    silently, where the UPDATE itself refuses it (as ``save()`` does)."""
+    return re.sub(r"^(varchar|character varying)\(\d+\)$", "varchar",
+                  str(field.db_type(connection)))

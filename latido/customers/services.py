@@ -190,8 +190,8 @@ def contact_get_or_create_by_email(*, email: str, name: str = "") -> Contact:
     domain = value.split("@", 1)[1]
     org = Organization.objects.filter(domain=domain).first()
     try:  # contact_create is atomic: a refusal rolls back only its own savepoint
-        return contact_create(name=name or value.split("@")[0], emails=[value],
-                              organization=org)
+        return contact_create(name=(name or "").strip() or value.split("@")[0],
+                              emails=[value], organization=org)
     except IdentityTaken as exc:  # the address's first mail, processed twice at once
         return exc.owner
 

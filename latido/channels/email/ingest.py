@@ -181,7 +181,7 @@ def email_process_batch(*, raw_email_ids: list[int]) -> None:
             email_process_fast(raw_email_ids=raw_email_ids)
         return
     except Declined as exc:
-        logger.warning("email batch processed one by one: %s", exc)
+        logger.info("email batch processed one by one: %s", exc)
     except Exception:
         logger.warning("email batch could not be processed together; one by one",
                        exc_info=True)

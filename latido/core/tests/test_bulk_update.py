@@ -152,3 +152,28 @@ def test_more_rows_than_a_chunk_take_several_statements(world, monkeypatch):
                    for i, row in enumerate(rows)}
     untouched = RawEmail.objects.get(pk=other.pk)
     assert (untouched.subject, untouched.attempts) == ("", 0)
+
+
+def _outcome(action) -> object:  # type: ignore[no-untyped-def]
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic():
+            action()
+    except DatabaseError as exc:
+        return type(exc).__name__
+    return "stored"
+
+
+def test_a_value_too_long_for_its_column_is_refused_as_save_refuses_it(world):
+    """PostgreSQL refuses a 300-character subject in a varchar(250); a cast to varchar(250)
+    in the VALUES list would cut it to 250 silently. SQLite stores it either way."""
+    a, _b = _tickets(world)
+    a.subject = "x" * 300
+    saved = _outcome(lambda: a.save(update_fields=["subject"]))
+    updated = _outcome(lambda: update_rows([a], ["subject"]))
+    assert updated == saved
+    stored = Ticket.objects.get(pk=a.pk).subject
+    assert stored in {world.ticket.subject, "x" * 300}  # never a cut-off value
+    if connection.vendor == "postgresql":
+        assert updated == "DataError"

@@ -162,3 +162,8 @@ def test_contacts_by_email_leaves_out_unknown_and_non_email_identities(world):
     assert contacts_by_email(set()) == {}
     assert contacts_by_email({"ana@acme.test", "nobody@acme.test", "+48600100200",
                               "same@acme.test"}) == {"ana@acme.test": world.contact_a}
+
+
+def test_a_blank_display_name_becomes_the_local_part_one_by_one_too(world):
+    contact = contact_get_or_create_by_email(email="Quiet.One@example.com", name="   ")
+    assert contact.name == "quiet.one"

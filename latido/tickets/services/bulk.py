@@ -195,7 +195,9 @@ def tickets_assign_by_system(assignments: list[tuple[int, User]]) -> list[int]:
 
     As ``ticket_assign`` with no actor: an ASSIGNED event each, and a new ticket becomes
     open (a STATUS event). A ticket assigned or solved meanwhile is left alone; an assignee
-    who is not an active agent is refused.
+    who is not an active agent is refused. The caller picks agents of each ticket's team
+    (routing picks from the queue's team, and leaves tickets of another team to
+    ``ticket_assign``, which checks).
     """
     for _pk, agent in assignments:
         if not agent.is_active or not agent.is_agent:
