@@ -34,7 +34,7 @@ from latido.channels.email.ingest import (
     message_subject,
 )
 from latido.channels.email.parse import parse_email
-from latido.channels.email.threads import SUBJECT_REF, is_participant
+from latido.channels.email.threads import SUBJECT_REF, follow_merges, is_participant
 from latido.channels.inbound import InboundMessage
 from latido.channels.models import EmailThreadRef, RawEmail
 from latido.core.bulk import update_rows
@@ -211,15 +211,6 @@ def _header_ids(message: InboundMessage) -> list[str]:
     return [i for i in [message.in_reply_to, *reversed(message.references)] if i]
 
 
-def _follow_merges(ticket: Ticket) -> Ticket:
-    seen = {ticket.pk}
-    while ticket.merged_into_id and ticket.merged_into_id not in seen:
-        ticket = Ticket.objects.select_related("organization", "requester").get(
-            pk=ticket.merged_into_id)
-        seen.add(ticket.pk)
-    return ticket
-
-
 def _deliver(items: list[_Item]) -> None:
     _contacts(items)
     refs: dict[str, Ticket] = {
@@ -269,11 +260,11 @@ def _thread(
     """The stored ticket, or the index of the batch item opening it, this mail belongs to."""
     for msgid in _header_ids(message):
         if msgid in refs:  # stored references win, as the older rows do one by one
-            return _follow_merges(refs[msgid])
+            return follow_merges(refs[msgid])
         if msgid in batch_refs:
             return batch_refs[msgid]
     for match in SUBJECT_REF.finditer(message.subject or ""):
-        ticket = _follow_merges(by_pk[int(match.group(1))])
+        ticket = follow_merges(by_pk[int(match.group(1))])
         if is_participant(contact, ticket):
             return ticket
     return None

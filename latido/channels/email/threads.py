@@ -12,10 +12,12 @@ from latido.tickets.models import REFERENCE_PREFIX, Ticket
 SUBJECT_REF = re.compile(rf"(?<![\w-])\[?{REFERENCE_PREFIX}-(\d{{1,18}})\]?(?!\w)", re.I)
 
 
-def _follow_merges(ticket: Ticket) -> Ticket:
+def follow_merges(ticket: Ticket) -> Ticket:
+    """The ticket this one was merged into (and so on), or itself."""
     seen = {ticket.pk}
     while ticket.merged_into_id and ticket.merged_into_id not in seen:
-        ticket = Ticket.objects.select_related("requester").get(pk=ticket.merged_into_id)
+        ticket = Ticket.objects.select_related("organization", "requester").get(
+            pk=ticket.merged_into_id)
         seen.add(ticket.pk)
     return ticket
 
@@ -46,7 +48,7 @@ def ticket_by_headers(message: InboundMessage) -> Ticket | None:
     }
     for msgid in ids:
         if msgid in refs:
-            return _follow_merges(refs[msgid])
+            return follow_merges(refs[msgid])
     return None
 
 
@@ -59,7 +61,7 @@ def ticket_by_subject(message: InboundMessage, contact: Contact) -> Ticket | Non
         )
         if ticket is None:
             continue
-        ticket = _follow_merges(ticket)
+        ticket = follow_merges(ticket)
         if is_participant(contact, ticket):
             return ticket
     return None

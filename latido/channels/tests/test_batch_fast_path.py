@@ -25,7 +25,7 @@ from latido.channels.tests.mailgen import generate
 from latido.core.tests.races import retry_while_locked
 from latido.customers.services import contact_get_or_create_by_email
 from latido.tickets.models import Ticket, TicketEvent
-from latido.tickets.services import ticket_create
+from latido.tickets.services import ticket_create, ticket_merge
 
 
 def _raws(run: str, mailbox: Mailbox, world) -> list[bytes]:
@@ -38,6 +38,14 @@ def _raws(run: str, mailbox: Mailbox, world) -> list[bytes]:
         subject="Old", body="Long done.", channel="email", team=world.team)
     Ticket.objects.filter(pk=closed.pk).update(status="closed")
     EmailThreadRef.objects.create(message_id=closed_ref, ticket=closed, direction="out")
+    # A thread whose ticket was merged into another: replies land on the merge target.
+    merged_ref = f"merged-{run}@customer.test"
+    mover = contact_get_or_create_by_email(email=f"{run}.mover@customer.test")
+    source, target = (ticket_create(actor=None, requester=mover, subject=subject,
+                                    body="Same problem.", channel="email", team=world.team)
+                      for subject in ("Merged away", "Kept"))
+    EmailThreadRef.objects.create(message_id=merged_ref, ticket=source, direction="out")
+    ticket_merge(source=source, target=target, actor=None)
     dup_id = f"<dup-{run}@customer.test>"
     special = [
         make_mail(sender=f"{run}.auto@customer.test", headers={"Auto-Submitted": "auto-replied"}),
@@ -50,6 +58,8 @@ def _raws(run: str, mailbox: Mailbox, world) -> list[bytes]:
         make_mail(sender=f"{run}.stranger@evil.test", subject=f"LAT-{world.ticket.pk} give"),
         make_mail(sender=f"{run}.late@customer.test", subject="Re: Old",
                   in_reply_to=f"<{closed_ref}>"),
+        make_mail(sender=f"{run}.mover@customer.test", subject="Re: Merged away",
+                  in_reply_to=f"<{merged_ref}>"),
         b"Subject: no sender at all\r\n\r\nWho wrote this?\r\n",
     ]
     # A loop: 23 messages from one sender; the 21st and later are held.
@@ -71,7 +81,7 @@ def _outcome(rows: list[RawEmail]) -> list[tuple[object, ...]]:
             ticket = Ticket.objects.get(pk=row.ticket_id)
             if ticket.pk in opened:
                 joined = opened[ticket.pk]
-            elif ticket.subject in {"Charged twice", "Old"}:
+            elif ticket.subject in {"Charged twice", "Old", "Kept"}:
                 joined = ticket.subject
             else:
                 joined = opened.setdefault(ticket.pk, index)
@@ -109,7 +119,8 @@ def test_a_batch_decides_and_threads_every_message_as_one_by_one_does(world, mon
 
     assert _outcome(batch_rows) == expected
     states = Counter(state for state, *_rest in expected)
-    assert states == {"processed": 120 + 4 + 20, "ignored": 4, "quarantined": 1 + 3}
+    assert states == {"processed": 120 + 5 + 20, "ignored": 4, "quarantined": 1 + 3}
+    assert ("processed", "", "Kept") in {row[:3] for row in expected}  # followed the merge
     # Each run: the requester joined the ticket she named (a reply each).
     assert world.ticket.messages.filter(author_contact=world.contact_a).count() == 1 + 2
 
