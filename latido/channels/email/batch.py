@@ -9,7 +9,7 @@ the tickets, messages, events and thread references are written by
 ``customer_messages_deliver`` with one INSERT each.
 
 It is all-or-nothing and declines what it does not handle the usual way (a message that
-cannot be parsed, a subject naming an unknown ticket, a rule a ticket service refuses):
+cannot be parsed, an address that is not one, a rule a ticket service refuses):
 it raises, the caller rolls the batch back and processes the messages one by one, where a
 bad message is quarantined on its own.
 """
@@ -223,8 +223,9 @@ def _deliver(items: list[_Item]) -> None:
                                                                           or "")}
     by_pk = {t.pk: t for t in Ticket.objects.select_related("organization", "requester")
              .filter(pk__in=named)}
-    if named - set(by_pk):
-        raise Declined("a subject names a ticket that is not stored")
+    # A reference to no stored ticket is skipped, as one by one does. (A ticket opened earlier
+    # in this batch cannot be what a subject names: its reference reaches the customer only
+    # by mail sent after the batch commits.)
     # Message-ID of a batch message → its ticket: a stored one, or the index of the item
     # that opens it in this batch.
     batch_refs: dict[str, Ticket | int] = {}
@@ -264,7 +265,10 @@ def _thread(
         if msgid in batch_refs:
             return batch_refs[msgid]
     for match in SUBJECT_REF.finditer(message.subject or ""):
-        ticket = follow_merges(by_pk[int(match.group(1))])
+        named = by_pk.get(int(match.group(1)))
+        if named is None:
+            continue
+        ticket = follow_merges(named)
         if is_participant(contact, ticket):
             return ticket
     return None

@@ -56,6 +56,7 @@ def _raws(run: str, mailbox: Mailbox, world) -> list[bytes]:
         # Names an existing ticket: its requester joins it, a stranger opens a new one.
         make_mail(sender="ana@acme.test", subject=f"Re: LAT-{world.ticket.pk} still broken"),
         make_mail(sender=f"{run}.stranger@evil.test", subject=f"LAT-{world.ticket.pk} give"),
+        make_mail(sender=f"{run}.guess@customer.test", subject="About LAT-987654321"),
         make_mail(sender=f"{run}.late@customer.test", subject="Re: Old",
                   in_reply_to=f"<{closed_ref}>"),
         make_mail(sender=f"{run}.mover@customer.test", subject="Re: Merged away",
@@ -119,7 +120,7 @@ def test_a_batch_decides_and_threads_every_message_as_one_by_one_does(world, mon
 
     assert _outcome(batch_rows) == expected
     states = Counter(state for state, *_rest in expected)
-    assert states == {"processed": 120 + 5 + 20, "ignored": 4, "quarantined": 1 + 3}
+    assert states == {"processed": 120 + 6 + 20, "ignored": 4, "quarantined": 1 + 3}
     assert ("processed", "", "Kept") in {row[:3] for row in expected}  # followed the merge
     # Each run: the requester joined the ticket she named (a reply each).
     assert world.ticket.messages.filter(author_contact=world.contact_a).count() == 1 + 2
