@@ -20,6 +20,7 @@ from latido.core.errors import ValidationError
 from latido.customers.models import Contact, Organization
 from latido.customers.services import contact_create, organization_create
 from latido.demo.backdate import History
+from latido.demo.channel_history import demo_channels
 from latido.demo.content_devices import DEVICES
 from latido.demo.content_payments import PAYMENTS
 from latido.demo.content_types import CategoryContent
@@ -208,7 +209,8 @@ def build_demo(
                                   organizations=min(organizations, customers),
                                   password=password)
         categories = _build_categories(cast.teams)
-        build_demo_channels(team=cast.teams["payments"])
+        widget, _form = build_demo_channels(team=cast.teams["payments"])
+        channels = demo_channels(widget=widget, teams=cast.teams)
         plans = _plan_tickets(rng, count=tickets, days=days, now=now, people=people,
                               categories=categories)
         history = History()
@@ -217,7 +219,8 @@ def build_demo(
             # One pipeline run per batch instead of one per change (see pipeline.batched).
             with pipeline.batched():
                 for plan in batch:
-                    Story(plan=plan, cast=cast, rng=rng, now=now, history=history).tell()
+                    Story(plan=plan, cast=cast, rng=rng, now=now, history=history,
+                          channels=channels).tell()
             history.apply()
             if progress is not None:
                 progress(start + len(batch), len(plans))

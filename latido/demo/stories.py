@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from latido.accounts.models import Team, User
 from latido.accounts.roles import Tier
 from latido.customers.models import Contact
-from latido.demo import phrases
+from latido.demo import channel_history, phrases
 from latido.demo.backdate import History
+from latido.demo.channel_history import DemoChannels
 from latido.demo.content_types import CategoryContent
 from latido.demo.text import Filler
 from latido.tickets.enums import Channel, Priority, Status, TicketType
@@ -93,8 +94,9 @@ class Story:
     """Tells one ticket's story; `History` gets a mark after every service call."""
 
     def __init__(self, *, plan: TicketPlan, cast: Cast, rng: random.Random, now: datetime,
-                 history: History) -> None:
+                 history: History, channels: DemoChannels) -> None:
         self.plan, self.cast, self.rng, self.history = plan, cast, rng, history
+        self.channels = channels
         self.clock = StoryClock(now=now, t=plan.created_at, rng=rng)
         self.lang = plan.customer.language
         self.say = Filler(rng, lang=self.lang, team=plan.team,
@@ -127,10 +129,7 @@ class Story:
 
     def _agent_reply(self, agent: User, body: str, status: str | None = None) -> None:
         assert self.ticket is not None
-        # Agents answer where the customer wrote; web forms and calls are answered by email.
-        channel = self.ticket.channel
-        if channel not in (Channel.PORTAL, Channel.CHAT):
-            channel = Channel.EMAIL
+        channel = channel_history.reply_channel(self.channels, self.ticket)
         ticket_reply(ticket=self.ticket, actor=agent, body=body, channel=channel,
                      status=status)
         if status == Status.SOLVED:
@@ -144,9 +143,15 @@ class Story:
         customer = self.plan.customer
         body = self.say(self.rng.choice(options.get(self.lang) or options["en"]))
         portal = customer.user is not None and self.ticket.channel == Channel.PORTAL
-        ticket_reply(ticket=self.ticket, actor=customer.user if portal else None,
-                     contact=None if portal else customer.contact, body=body,
-                     channel=Channel.PORTAL if portal else Channel.EMAIL)
+        if self.ticket.channel == Channel.SOCIAL:  # a new message in the same thread
+            self.ticket = channel_history.social_follow_up(self.channels, ticket=self.ticket,
+                                                           body=body, at=self.clock.t)
+        else:
+            ticket_reply(ticket=self.ticket, actor=customer.user if portal else None,
+                         contact=None if portal else customer.contact, body=body,
+                         channel=Channel.PORTAL if portal else
+                         Channel.CHAT if channel_history.chatting(self.channels, self.ticket)
+                         else Channel.EMAIL)
         if self.ticket.status not in (Status.SOLVED, Status.CLOSED):
             self.solved_at = None  # the customer reopened it
         self._mark()
@@ -174,7 +179,7 @@ class Story:
                                            or plan.content.requests["en"])
         subject, body = self.say(subject_tpl), self.say(body_tpl)
         channel = rng.choices([Channel.PORTAL, Channel.EMAIL, Channel.PHONE, Channel.WEB,
-                               Channel.CHAT], weights=[35, 40, 10, 10, 5])[0]
+                               Channel.CHAT, Channel.SOCIAL], weights=[34, 38, 10, 9, 5, 4])[0]
         actor: User | None = None
         if channel == Channel.PORTAL:
             actor = customer.user
@@ -192,14 +197,45 @@ class Story:
         tags = rng.sample(plan.content.tags, k=rng.randint(1, len(plan.content.tags)))
         if customer.vip:
             tags.append("vip")
-        self.ticket = ticket_create(
-            actor=actor, requester=customer.contact, subject=subject, body=body,
-            channel=channel, priority=priority, type=ticket_type, category=plan.category,
-            team=self.cast.teams[plan.team], tags=tags, created_at=plan.created_at,
-        )
+        if channel == Channel.SOCIAL:
+            self.ticket = channel_history.social_open(self.channels, plan, subject=subject,
+                                                      body=body, priority=priority,
+                                                      type=ticket_type, tags=tags)
+        else:
+            self.ticket = ticket_create(
+                actor=actor, requester=customer.contact, subject=subject, body=body,
+                channel=channel, priority=priority, type=ticket_type, category=plan.category,
+                team=self.cast.teams[plan.team], tags=tags, created_at=plan.created_at,
+            )
+        # The call the ticket was opened from, or the chat the visitor is waiting in.
+        channel_history.on_open(self.channels, rng, ticket=self.ticket, agent=actor,
+                                lang=self.lang)
         self._mark()
         if actor is not None and channel == Channel.PHONE:
             self._assign(actor, actor)  # whoever took the call keeps the ticket
+        elif channel == Channel.CHAT:
+            self._chat()
+
+    def _chat(self) -> None:
+        """Some visitors give up waiting (their message stays); agents answer the others."""
+        rng, clock, ticket = self.rng, self.clock, self.ticket
+        assert ticket is not None
+        if rng.random() < 0.1:
+            clock.t = min(clock.now, clock.t + timedelta(seconds=rng.randint(120, 300)))
+            channel_history.chat_abandon(self.channels, ticket=ticket, at=clock.t)
+            self._mark()
+            return
+        clock.t = min(clock.now, clock.t + timedelta(seconds=rng.randint(5, 150)))
+        agent = self._pick(self.cast.tier1[self.plan.team])
+        channel_history.chat_accept(self.channels, ticket=ticket, agent=agent, at=clock.t)
+        self._assign(agent, agent)
+        clock.t = min(clock.now, clock.t + timedelta(seconds=rng.randint(20, 90)))
+        self._agent_reply(agent, self._agent_text(phrases.ACKNOWLEDGE, agent))
+        clock.t = min(clock.now, clock.t + timedelta(seconds=rng.randint(30, 240)))
+        self._customer_reply(phrases.CUSTOMER_INFO)
+        clock.t = min(clock.now, clock.t + timedelta(seconds=rng.randint(60, 600)))
+        channel_history.chat_end(self.channels, ticket=ticket, at=clock.t)
+        self._mark()
 
     def _work(self) -> None:
         rng, clock, team = self.rng, self.clock, self.plan.team
@@ -246,6 +282,9 @@ class Story:
         if not clock.agent_step(20, 24 * 60):
             return
         assert self.assignee is not None
+        assert self.ticket is not None  # some callers are rung back, then it is solved
+        channel_history.maybe_call_back(self.channels, rng, ticket=self.ticket,
+                                        agent=self.assignee, lang=self.lang, at=clock.t)
         self._solve(self.assignee)
         self._after_solve()
 

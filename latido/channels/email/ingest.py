@@ -33,7 +33,7 @@ from latido.channels.email.tasks import enqueue_processing
 from latido.channels.email.threads import is_participant, ticket_by_headers, ticket_by_subject
 from latido.channels.inbound import InboundMessage
 from latido.channels.models import EmailThreadRef, Mailbox, RawEmail
-from latido.core import pipeline
+from latido.core import pipeline, stored_files
 from latido.core.errors import ValidationError
 from latido.customers.services import contact_get_or_create_by_email
 from latido.tickets.enums import Channel, Status
@@ -177,7 +177,7 @@ def email_process_batch(*, raw_email_ids: list[int]) -> None:
     from latido.channels.email.batch import Declined, email_process_fast
 
     try:
-        with transaction.atomic(), pipeline.batched():
+        with stored_files.discard_on_error(), transaction.atomic(), pipeline.batched():
             email_process_fast(raw_email_ids=raw_email_ids)
         return
     except Declined as exc:
@@ -187,7 +187,7 @@ def email_process_batch(*, raw_email_ids: list[int]) -> None:
                        exc_info=True)
     token = _lookups.set({})
     try:
-        with transaction.atomic(), pipeline.batched():
+        with stored_files.discard_on_error(), transaction.atomic(), pipeline.batched():
             for raw_email_id in raw_email_ids:
                 email_process(raw_email_id=raw_email_id, in_batch=True)
     except OperationalError:
@@ -224,7 +224,7 @@ def email_process(
     try:
         # Nested in a batch, the atomic block is a savepoint and `batched` drops the events of
         # a message rolled back to it; alone, its events make one pipeline job.
-        with transaction.atomic(), pipeline.batched():
+        with stored_files.discard_on_error(), transaction.atomic(), pipeline.batched():
             # Lock only this row (not the mailbox joined in), so mailboxes process in parallel.
             row = (
                 RawEmail.objects.select_for_update(of=("self",)).select_related("mailbox")

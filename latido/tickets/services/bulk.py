@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from latido.accounts.models import Queue, Team, User
 from latido.accounts.roles import Tier
-from latido.core import pipeline
+from latido.core import pipeline, stored_files
 from latido.core.bulk import update_rows
 from latido.core.errors import NotFound, ValidationError
 from latido.customers.models import Contact
@@ -81,7 +81,6 @@ def _tier1_queues(teams: list[Team]) -> dict[int, Queue]:
     return queues
 
 
-@transaction.atomic
 def customer_messages_deliver(items: list[CustomerMessage]) -> list[Delivered]:
     """Open tickets and add customers' replies for every item, in order, in one go.
 
@@ -89,6 +88,11 @@ def customer_messages_deliver(items: list[CustomerMessage]) -> list[Delivered]:
     and a STATUS event when it reopens a pending, on-hold or solved ticket. A closed ticket,
     an unknown ticket or a broken rule raises before anything is written.
     """
+    with stored_files.discard_on_error(), transaction.atomic():
+        return _deliver(items)
+
+
+def _deliver(items: list[CustomerMessage]) -> list[Delivered]:
     subjects: dict[int, str] = {}
     uploads: list[list[CheckedUpload]] = []
     for index, item in enumerate(items):
@@ -184,6 +188,7 @@ def _attach(messages: list[Message], uploads: list[list[CheckedUpload]], now: da
                              filename=up.filename, content_type=up.content_type,
                              size=len(up.content), created_at=now)
             att.file.save(up.filename, ContentFile(up.content), save=False)
+            stored_files.remember(str(att.file.name), att.file.storage)
             rows.append(att)
     if rows:
         Attachment.objects.bulk_create(rows)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
+from latido.core import stored_files
 from latido.core.errors import Conflict, NotFound
 from latido.core.sanitize import html_to_text, sanitize_html, text_to_html
 from latido.customers.models import Contact
@@ -77,5 +78,6 @@ def add_message(
         att = Attachment(ticket=ticket, message=message, token=up.token, filename=up.filename,
                          content_type=up.content_type, size=len(up.content))
         att.file.save(up.filename, ContentFile(up.content), save=False)
+        stored_files.remember(str(att.file.name), att.file.storage)
         att.save()
     return message

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from latido.accounts.models import Queue, Team, User
 from latido.accounts.roles import Perm, Tier
-from latido.core import pipeline
+from latido.core import pipeline, stored_files
 from latido.core.errors import PermissionDenied, ValidationError
 from latido.customers.models import Contact
 from latido.tickets.attachments import UploadLike, check_uploads
@@ -89,7 +89,7 @@ def ticket_create(
         Queue.objects.filter(team=chosen_team, tier=Tier.TIER1).first() if chosen_team else None
     )
     now = created_at or timezone.now()
-    with transaction.atomic():
+    with stored_files.discard_on_error(), transaction.atomic():
         ticket = Ticket.objects.create(
             subject=subject, status=Status.NEW, priority=priority, type=type, category=category,
             tier=Tier.TIER1, channel=channel, requester=requester,

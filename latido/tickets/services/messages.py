@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from latido.accounts.models import User
 from latido.accounts.roles import Perm
-from latido.core import pipeline
+from latido.core import pipeline, stored_files
 from latido.core.errors import PermissionDenied, ValidationError
 from latido.customers.models import Contact
 from latido.tickets.access import require_visible
@@ -48,7 +48,7 @@ def ticket_reply(
     elif status is not None:
         raise PermissionDenied(_("Customers cannot set the status."))
     uploads = check_uploads(attachments)
-    with transaction.atomic():
+    with stored_files.discard_on_error(), transaction.atomic():
         locked = lock_ticket(actor=actor, ticket_id=ticket.pk, expected_version=expected_version)
         if locked.status == Status.CLOSED:
             raise ValidationError(
@@ -86,7 +86,7 @@ def ticket_note(
     if actor is not None and not actor.can(Perm.TICKET_NOTE):
         raise PermissionDenied(_("You are not allowed to write internal notes."))
     uploads = check_uploads(attachments)
-    with transaction.atomic():
+    with stored_files.discard_on_error(), transaction.atomic():
         locked = lock_ticket(actor=actor, ticket_id=ticket.pk, expected_version=expected_version)
         message = add_message(
             locked, actor=actor, contact=None, body=body, is_html=body_is_html,
