@@ -27,6 +27,7 @@ from latido.accounts.models import Team, User
 from latido.channels.chat.models import ChatSession, ChatStatus, ChatWidget, hash_token
 from latido.channels.chat.services import _event as chat_event
 from latido.channels.chat.services import _follow_up_by_email
+from latido.channels.models import EmailThreadRef
 from latido.channels.phone.models import Call
 from latido.channels.phone.services import CallDetails, call_log
 from latido.channels.social.inbound import _deliver as social_deliver
@@ -102,10 +103,10 @@ def reply_channel(channels: DemoChannels, ticket: Ticket) -> str:
 
 
 # --- phone ------------------------------------------------------------------------------
-def _mobile(rng: random.Random, contact: Contact, lang: str) -> str:
-    """A mobile number of the customer's country, unique per contact."""
+def _mobile(rng: random.Random, n: int, lang: str) -> str:
+    """A mobile number of the customer's country; the n-th caller's, so no two are equal."""
     code, lead, length = MOBILES.get(lang, MOBILES["en"])
-    digits = f"{lead}{rng.randint(10, 99)}{contact.pk:0{length - 3}d}"
+    digits = f"{lead}{rng.randint(10, 99)}{n:0{length - 3}d}"
     return f"{code} {digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
@@ -115,7 +116,8 @@ def _caller_number(channels: DemoChannels, rng: random.Random, contact: Contact,
     the others from the number the contact already has."""
     mobile = channels.mobiles.get(contact.pk)
     if mobile is None:
-        mobile = channels.mobiles[contact.pk] = _mobile(rng, contact, lang)
+        mobile = _mobile(rng, len(channels.mobiles) + 1, lang)
+        channels.mobiles[contact.pk] = mobile
     if rng.random() < 0.7:
         return mobile
     known = (ContactIdentity.objects.filter(contact=contact, kind=ContactIdentity.Kind.PHONE)
@@ -191,12 +193,18 @@ def chat_accept(channels: DemoChannels, *, ticket: Ticket, agent: User,
                waited_seconds=session.waited_seconds)
 
 
+def _follow_up(session: ChatSession, at: datetime) -> None:
+    """Later replies go to the visitor by email, threaded under the chat (from `at` on)."""
+    _follow_up_by_email(session)
+    EmailThreadRef.objects.filter(ticket_id=session.ticket_id).update(created_at=at)
+
+
 def chat_end(channels: DemoChannels, *, ticket: Ticket, at: datetime) -> None:
     """The agent ends the chat at `at`; later replies go to the visitor by email."""
     session = channels.sessions.pop(ticket.pk)
     session.status, session.ended_at, session.last_seen_at = ChatStatus.ENDED, at, at
     session.save(update_fields=["status", "ended_at", "last_seen_at"])
-    _follow_up_by_email(session)
+    _follow_up(session, at)
     started = session.accepted_at or session.started_at
     chat_event(session, EventType.CHAT_ENDED, actor=session.agent,
                duration_seconds=max(0, int((at - started).total_seconds())))
@@ -208,7 +216,7 @@ def chat_abandon(channels: DemoChannels, *, ticket: Ticket, at: datetime) -> Non
     session.status, session.ended_at, session.last_seen_at = ChatStatus.ABANDONED, at, at
     session.left_message = True
     session.save(update_fields=["status", "ended_at", "last_seen_at", "left_message"])
-    _follow_up_by_email(session)
+    _follow_up(session, at)
     chat_event(session, EventType.CHAT_ABANDONED, actor=None,
                waited_seconds=session.waited_seconds, left_message=True)
 
@@ -219,7 +227,7 @@ def _handle(channels: DemoChannels, contact: Contact, platform: str) -> str:
     key = (contact.pk, platform)
     handle = channels.handles.get(key)
     if handle is None:
-        handle = f"{slug(contact.name, '_')}_{contact.pk}"
+        handle = f"{slug(contact.name, '_')}_{len(channels.handles) + 1}"  # unique
         contact_add_identity(contact=contact, kind=ContactIdentity.Kind.SOCIAL,
                              platform=platform, value=handle)
         channels.handles[key] = handle

@@ -9,6 +9,7 @@ from django.db.models import F
 
 from latido.accounts.models import User
 from latido.channels.chat.models import ChatSession, ChatStatus
+from latido.channels.models import EmailThreadRef
 from latido.channels.phone.models import Call
 from latido.channels.social.models import SocialAccount, SocialMessage
 from latido.customers.models import ContactIdentity
@@ -177,6 +178,7 @@ def test_nothing_is_in_the_future_or_before_its_ticket(demo):
     assert Call.objects.filter(started_at__gt=F("ticket__created_at"),
                                direction=Call.Direction.INBOUND).count() == 0
     assert ChatSession.objects.filter(last_seen_at__gt=NOW).count() == 0
+    assert EmailThreadRef.objects.filter(created_at__gt=NOW).count() == 0
     assert SocialMessage.objects.filter(created_at__gt=NOW, direction="in").count() == 0
     assert Ticket.objects.filter(created_at__gt=NOW).count() == 0
     assert Ticket.objects.filter(created_at__lt=NOW - timedelta(days=30)).count() == 0
