@@ -37,7 +37,7 @@ from latido.customers.models import Contact, ContactIdentity
 from latido.customers.services import contact_add_identity
 from latido.demo.people import slug
 from latido.tickets.enums import Channel, EventType
-from latido.tickets.models import Ticket
+from latido.tickets.models import Message, Ticket
 from latido.tickets.services import ticket_update
 
 if TYPE_CHECKING:
@@ -276,3 +276,18 @@ def social_follow_up(channels: DemoChannels, *, ticket: Ticket, body: str,
     row = _receive(channels, channels.threads[ticket.pk], text=body,
                    name=ticket.requester.name, at=at)
     return row.ticket
+
+
+def agent_replied(channels: DemoChannels, *, ticket: Ticket, message: Message,
+                  at: datetime) -> None:
+    """DEMO ONLY: an agent's reply on a social ticket reached the customer when it was
+    written. Its outgoing record is stored as sent, so the event pipeline that runs after the
+    demo loads finds it and sends nothing (the demo accounts have no connector)."""
+    thread = channels.threads.get(ticket.pk)
+    if thread is None or ticket.channel != Channel.SOCIAL:
+        return
+    SocialMessage.objects.create(
+        account=thread.account, direction=SocialMessage.Direction.OUTBOUND,
+        external_id=str(message.pk), thread_id=thread.thread_id, handle=thread.handle,
+        ticket=ticket, ticket_message=message, state=SocialMessage.State.SENT, attempts=1,
+        sent_at=at, created_at=at, payload={"ticket": ticket.reference})

@@ -130,8 +130,10 @@ class Story:
     def _agent_reply(self, agent: User, body: str, status: str | None = None) -> None:
         assert self.ticket is not None
         channel = channel_history.reply_channel(self.channels, self.ticket)
-        ticket_reply(ticket=self.ticket, actor=agent, body=body, channel=channel,
-                     status=status)
+        message = ticket_reply(ticket=self.ticket, actor=agent, body=body, channel=channel,
+                               status=status)
+        channel_history.agent_replied(self.channels, ticket=self.ticket, message=message,
+                                      at=self.clock.t)
         if status == Status.SOLVED:
             self.solved_at = self.clock.t
         elif status is not None:

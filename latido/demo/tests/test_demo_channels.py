@@ -185,3 +185,22 @@ def test_nothing_is_in_the_future_or_before_its_ticket(demo):
     for ticket in Ticket.objects.prefetch_related("events"):
         events = sorted(ticket.events.all(), key=lambda e: e.pk)
         assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+
+
+def test_agents_social_replies_are_history_and_the_pipeline_sends_nothing(demo):
+    """The demo accounts have no connector: the event pipeline that runs after the demo
+    loads must find every agent's social reply already delivered, not queue it to fail."""
+    from latido.channels.social.handlers import send_social_replies
+
+    replies = list(Message.objects.filter(
+        ticket__channel=Channel.SOCIAL, is_public=True, author__isnull=False))
+    assert replies
+    sent = {(m.ticket_message_id, m.state) for m in SocialMessage.objects.filter(
+        direction=SocialMessage.Direction.OUTBOUND)}
+    assert sent == {(m.pk, SocialMessage.State.SENT) for m in replies}
+    outbound = SocialMessage.objects.filter(direction=SocialMessage.Direction.OUTBOUND)
+    before = outbound.count()
+    send_social_replies(list(TicketEvent.objects.filter(
+        ticket__channel=Channel.SOCIAL, type=EventType.REPLY).values_list("pk", flat=True)))
+    assert outbound.count() == before
+    assert not outbound.exclude(state=SocialMessage.State.SENT).exists()
