@@ -36,7 +36,7 @@ from latido.channels.email.ingest import (
 from latido.channels.email.parse import parse_email
 from latido.channels.email.threads import SUBJECT_REF, follow_merges, is_participant
 from latido.channels.inbound import InboundMessage
-from latido.channels.models import EmailThreadRef, RawEmail
+from latido.channels.models import EmailThreadRef, Mailbox, RawEmail
 from latido.core.bulk import update_rows
 from latido.core.errors import ValidationError
 from latido.customers.models import Contact, ContactIdentity
@@ -87,9 +87,13 @@ def email_process_fast(*, raw_email_ids: list[int]) -> None:
 def _claim(ids: list[int]) -> list[RawEmail]:
     """Lock the rows still to process (a row another worker holds is waited for; once it
     commits the row is processed and left out)."""
-    return list(RawEmail.objects.select_for_update(of=("self",))
-                .select_related("mailbox__team")
+    rows = list(RawEmail.objects.select_for_update()
                 .filter(pk__in=ids, state=RawEmail.State.RECEIVED).order_by("pk"))
+    # Each mailbox (and its team) loaded once, not joined into every row.
+    mailboxes = Mailbox.objects.select_related("team").in_bulk({r.mailbox_id for r in rows})
+    for row in rows:
+        row.mailbox = mailboxes[row.mailbox_id]
+    return rows
 
 
 def _claim_parents(items: list[_Item]) -> list[RawEmail]:
