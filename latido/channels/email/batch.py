@@ -34,7 +34,12 @@ from latido.channels.email.ingest import (
     message_subject,
 )
 from latido.channels.email.parse import parse_email
-from latido.channels.email.threads import SUBJECT_REF, follow_merges, is_participant
+from latido.channels.email.threads import (
+    follow_merges,
+    is_participant,
+    subject_ticket_ids,
+    ticket_by_subject,
+)
 from latido.channels.inbound import InboundMessage
 from latido.channels.models import EmailThreadRef, Mailbox, RawEmail
 from latido.core.bulk import update_rows
@@ -223,8 +228,7 @@ def _deliver(items: list[_Item]) -> None:
             message_id__in={m for i in items for m in _header_ids(i.message)}
         ).select_related("ticket", "ticket__organization", "ticket__requester")
     }
-    named = {int(m.group(1)) for i in items for m in SUBJECT_REF.finditer(i.message.subject
-                                                                          or "")}
+    named = {pk for i in items for pk in subject_ticket_ids(i.message.subject)}
     by_pk = {t.pk: t for t in Ticket.objects.select_related("organization", "requester")
              .filter(pk__in=named)}
     # A reference to no stored ticket is skipped, as one by one does. (A ticket opened earlier
@@ -268,14 +272,7 @@ def _thread(
             return follow_merges(refs[msgid])
         if msgid in batch_refs:
             return batch_refs[msgid]
-    for match in SUBJECT_REF.finditer(message.subject or ""):
-        named = by_pk.get(int(match.group(1)))
-        if named is None:
-            continue
-        ticket = follow_merges(named)
-        if is_participant(contact, ticket):
-            return ticket
-    return None
+    return ticket_by_subject(message, contact, named=by_pk)
 
 
 def _after_delivery(items: list[_Item], delivered: list[Delivered]) -> None:

@@ -52,13 +52,24 @@ def ticket_by_headers(message: InboundMessage) -> Ticket | None:
     return None
 
 
-def ticket_by_subject(message: InboundMessage, contact: Contact) -> Ticket | None:
-    """The ticket named in the subject, but only if the sender takes part in it."""
-    for match in SUBJECT_REF.finditer(message.subject or ""):
-        ticket = (
-            Ticket.objects.select_related("organization", "requester")
-            .filter(pk=int(match.group(1))).first()
-        )
+def subject_ticket_ids(subject: str | None) -> list[int]:
+    """The ticket ids a subject names (``LAT-123``), in order."""
+    return [int(m.group(1)) for m in SUBJECT_REF.finditer(subject or "")]
+
+
+def ticket_by_subject(
+    message: InboundMessage, contact: Contact, named: dict[int, Ticket] | None = None,
+) -> Ticket | None:
+    """The ticket named in the subject, but only if the sender takes part in it.
+
+    ``named``: the named tickets already read (a batch reads all its subjects' at once).
+    """
+    ids = subject_ticket_ids(message.subject)
+    if named is None:
+        named = {t.pk: t for t in Ticket.objects.select_related("organization", "requester")
+                 .filter(pk__in=ids)}
+    for pk in ids:
+        ticket = named.get(pk)
         if ticket is None:
             continue
         ticket = follow_merges(ticket)
